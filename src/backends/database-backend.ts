@@ -1,0 +1,58 @@
+import type { BackendName } from "../config/index.ts";
+import type { SqlParam, SqlQuery } from "../sql/index.ts";
+
+/** A query: text with `?` markers (plus params), or a `SqlQuery` from the `sql` tag (no params). */
+export type QueryInput = string | SqlQuery;
+
+export type Row = Record<string, unknown>;
+
+export interface ExecuteResult {
+  rowCount: number;
+}
+
+/** Open/idle connection counts, for health output. SQLite reports its one connection. */
+export interface PoolStats {
+  open: number;
+  idle: number;
+  max: number;
+}
+
+/**
+ * The one storage contract both databases implement. Migrations and repositories see only this.
+ * Rows come back as plain objects keyed by column name.
+ */
+export abstract class DatabaseBackend {
+  abstract readonly backendName: BackendName;
+
+  abstract execute(query: QueryInput, params?: readonly SqlParam[]): Promise<ExecuteResult>;
+
+  /** Runs one statement per parameter row, atomically: all rows or none. */
+  abstract executeMany(query: string, paramsSeq: readonly (readonly SqlParam[])[]): Promise<ExecuteResult>;
+
+  abstract fetchOne<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T | null>;
+
+  abstract fetchAll<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T[]>;
+
+  /** Commits when `fn` resolves, rolls back when it throws; only `tx` runs inside it. */
+  abstract transaction<T>(fn: (tx: DatabaseBackend) => Promise<T>): Promise<T>;
+
+  /**
+   * Runs a script of several statements with no parameters (a migration file).
+   * Inside `transaction` it joins that transaction.
+   */
+  abstract executeScript(text: string): Promise<void>;
+
+  /**
+   * Serialises migration runners. Called first inside the transaction that applies a migration;
+   * the lock lasts until that transaction ends. SQLite's BEGIN IMMEDIATE already is such a lock.
+   */
+  abstract lockForMigration(): Promise<void>;
+
+  abstract poolStats(): PoolStats;
+
+  /** Both backends auto-commit outside `transaction`; kept for the Python seed's interface. */
+  async commit(): Promise<void> {}
+
+  /** Waits for in-flight work, then releases the connection or pool. */
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export * from "./load-config.ts";
+export * from "./storage-config.ts";
+export { resolveConfig } from "./validate-config.ts";

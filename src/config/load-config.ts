@@ -1,0 +1,75 @@
+import { ConfigurationError } from "../errors/index.ts";
+import { DEFAULT_CONFIG, type StorageConfig } from "./storage-config.ts";
+import { validateConfig } from "./validate-config.ts";
+
+type Env = Record<string, string | undefined>;
+
+const ENV_NAMES: Record<keyof StorageConfig, string> = {
+  backend: "MALWAR_DB_BACKEND",
+  dbPath: "MALWAR_DB_PATH",
+  postgresUrl: "MALWAR_POSTGRES_URL",
+  postgresPoolMin: "MALWAR_POSTGRES_POOL_MIN",
+  postgresPoolMax: "MALWAR_POSTGRES_POOL_MAX",
+  autoMigrate: "MALWAR_AUTO_MIGRATE",
+  postgresConnectTimeout: "MALWAR_POSTGRES_CONNECT_TIMEOUT",
+  postgresStatementTimeout: "MALWAR_POSTGRES_STATEMENT_TIMEOUT",
+  postgresPrepare: "MALWAR_POSTGRES_PREPARE",
+  host: "MALWAR_HOST",
+  port: "MALWAR_PORT",
+};
+
+const TRUE_WORDS = new Set(["true", "1", "yes", "on"]);
+const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
+
+/** Reads the MALWAR_* variables (Bun has already loaded `.env` into process.env). */
+export function loadConfig(env: Env = process.env): StorageConfig {
+  const read = (key: keyof StorageConfig): string | undefined => {
+    const raw = env[ENV_NAMES[key]];
+    if (raw === undefined) return undefined;
+    const trimmed = raw.trim();
+    return trimmed === "" ? undefined : trimmed;
+  };
+  const d = DEFAULT_CONFIG;
+  const config: StorageConfig = {
+    backend: (read("backend")?.toLowerCase() ?? d.backend) as StorageConfig["backend"],
+    dbPath: read("dbPath") ?? d.dbPath,
+    postgresUrl: read("postgresUrl") ?? d.postgresUrl,
+    postgresPoolMin: integer(read("postgresPoolMin"), d.postgresPoolMin, ENV_NAMES.postgresPoolMin),
+    postgresPoolMax: integer(read("postgresPoolMax"), d.postgresPoolMax, ENV_NAMES.postgresPoolMax),
+    autoMigrate: boolean(read("autoMigrate"), d.autoMigrate, ENV_NAMES.autoMigrate),
+    postgresConnectTimeout: decimal(read("postgresConnectTimeout"), d.postgresConnectTimeout, ENV_NAMES.postgresConnectTimeout),
+    postgresStatementTimeout: integer(
+      read("postgresStatementTimeout"),
+      d.postgresStatementTimeout,
+      ENV_NAMES.postgresStatementTimeout,
+    ),
+    postgresPrepare: boolean(read("postgresPrepare"), d.postgresPrepare, ENV_NAMES.postgresPrepare),
+    host: read("host") ?? d.host,
+    port: integer(read("port"), d.port, ENV_NAMES.port),
+  };
+  return validateConfig(config, ENV_NAMES);
+}
+
+function integer(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined) return fallback;
+  if (!/^[+-]?\d+$/.test(raw)) {
+    throw new ConfigurationError(`${name} must be a non-negative integer (got ${JSON.stringify(raw)})`);
+  }
+  return Number(raw);
+}
+
+function decimal(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined) return fallback;
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(raw)) {
+    throw new ConfigurationError(`${name} must be a non-negative number (got ${JSON.stringify(raw)})`);
+  }
+  return Number(raw);
+}
+
+function boolean(raw: string | undefined, fallback: boolean, name: string): boolean {
+  if (raw === undefined) return fallback;
+  const word = raw.toLowerCase();
+  if (TRUE_WORDS.has(word)) return true;
+  if (FALSE_WORDS.has(word)) return false;
+  throw new ConfigurationError(`${name} must be one of true/false/1/0/yes/no (got ${JSON.stringify(raw)})`);
+}

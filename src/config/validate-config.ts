@@ -1,0 +1,74 @@
+import { ConfigurationError, redactUrl } from "../errors/index.ts";
+import { DEFAULT_CONFIG, type StorageConfig } from "./storage-config.ts";
+
+/**
+ * Checks a complete config. Shared by `loadConfig` (values from the environment) and
+ * `resolveConfig` (values handed in by an embedding server), so both refuse the same things.
+ * `names` maps each field to what the user called it, so the message names their variable.
+ */
+export function validateConfig(config: StorageConfig, names: Record<keyof StorageConfig, string>): StorageConfig {
+  if (config.backend !== "sqlite" && config.backend !== "postgres") {
+    fail(names.backend, String(config.backend), "must be 'sqlite' or 'postgres'");
+  }
+  if (typeof config.dbPath !== "string" || config.dbPath.length === 0) {
+    fail(names.dbPath, String(config.dbPath), "must be a file path or ':memory:'");
+  }
+  if (config.postgresUrl !== "") checkPostgresUrl(config.postgresUrl, names.postgresUrl);
+  if (config.backend === "postgres" && config.postgresUrl === "") {
+    throw new ConfigurationError(`${names.postgresUrl} is required when ${names.backend} is 'postgres'`);
+  }
+  checkInteger(config.postgresPoolMin, names.postgresPoolMin, 0);
+  checkInteger(config.postgresPoolMax, names.postgresPoolMax, 1);
+  if (config.postgresPoolMin > config.postgresPoolMax) {
+    throw new ConfigurationError(
+      `${names.postgresPoolMin} (${config.postgresPoolMin}) must not exceed ${names.postgresPoolMax} (${config.postgresPoolMax})`,
+    );
+  }
+  if (!Number.isFinite(config.postgresConnectTimeout) || config.postgresConnectTimeout < 0) {
+    fail(names.postgresConnectTimeout, String(config.postgresConnectTimeout), "must be a non-negative number of seconds");
+  }
+  checkInteger(config.postgresStatementTimeout, names.postgresStatementTimeout, 0);
+  checkInteger(config.port, names.port, 0);
+  if (config.port > 65535) fail(names.port, String(config.port), "must be a port number from 0 to 65535");
+  if (typeof config.autoMigrate !== "boolean") fail(names.autoMigrate, String(config.autoMigrate), "must be a boolean");
+  if (typeof config.postgresPrepare !== "boolean") {
+    fail(names.postgresPrepare, String(config.postgresPrepare), "must be a boolean");
+  }
+  return config;
+}
+
+function checkPostgresUrl(url: string, name: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    fail(name, redactUrl(url), "is not a valid URL");
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+    fail(name, redactUrl(url), "must start with postgres:// or postgresql://");
+  }
+  if (parsed.hostname === "" && !parsed.searchParams.has("host")) {
+    fail(name, redactUrl(url), "has no host");
+  }
+}
+
+function checkInteger(value: number, name: string, min: number): void {
+  if (!Number.isSafeInteger(value) || value < min) {
+    fail(name, String(value), min === 0 ? "must be a non-negative integer" : `must be an integer of at least ${min}`);
+  }
+}
+
+function fail(name: string, value: string, rule: string): never {
+  throw new ConfigurationError(`${name} ${rule} (got ${JSON.stringify(value)})`);
+}
+
+const FIELD_NAMES = Object.fromEntries(Object.keys(DEFAULT_CONFIG).map((k) => [k, k])) as Record<
+  keyof StorageConfig,
+  string
+>;
+
+/** Fills what a partial config leaves out with the defaults, then validates it. */
+export function resolveConfig(partial: Partial<StorageConfig> = {}): StorageConfig {
+  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
+  return validateConfig({ ...DEFAULT_CONFIG, ...defined } as StorageConfig, FIELD_NAMES);
+}

@@ -1,0 +1,47 @@
+import { StorageError } from "../errors/index.ts";
+
+/** What may be bound to a marker on either backend. */
+export type SqlParam = string | number | bigint | boolean | null | Date | Uint8Array;
+
+/**
+ * Refuses what a driver would silently mangle (bun:sqlite binds `undefined` as NULL; objects and
+ * arrays have no single SQL meaning here). Runs before anything reaches a database.
+ */
+export function checkParams(values: readonly unknown[], expected?: number): void {
+  if (expected !== undefined && values.length !== expected) {
+    throw new StorageError(
+      `Query has ${expected} parameter marker${expected === 1 ? "" : "s"} but ${values.length} parameter${values.length === 1 ? " was" : "s were"} given`,
+      { code: "PARAM_COUNT" },
+    );
+  }
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null) continue;
+    switch (typeof v) {
+      case "string":
+      case "bigint":
+      case "boolean":
+        continue;
+      case "number":
+        if (Number.isNaN(v)) throw badParam(i, "NaN");
+        continue;
+      case "undefined":
+        throw badParam(i, "undefined (use null for SQL NULL)");
+      case "object":
+        if (v instanceof Date) {
+          if (Number.isNaN(v.getTime())) throw badParam(i, "an invalid Date");
+          continue;
+        }
+        if (v instanceof Uint8Array) continue;
+        throw badParam(i, Array.isArray(v) ? "an array (use sql.list for IN lists)" : "a plain object");
+      default:
+        throw badParam(i, `a ${typeof v}`);
+    }
+  }
+}
+
+function badParam(index: number, what: string): StorageError {
+  return new StorageError(`Parameter ${index + 1} is ${what}; allowed: string, number, bigint, boolean, null, Date, Uint8Array`, {
+    code: "INVALID_PARAMETER",
+  });
+}
