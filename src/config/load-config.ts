@@ -37,7 +37,11 @@ export function loadConfig(env: Env = process.env): StorageConfig {
     postgresPoolMin: integer(read("postgresPoolMin"), d.postgresPoolMin, ENV_NAMES.postgresPoolMin),
     postgresPoolMax: integer(read("postgresPoolMax"), d.postgresPoolMax, ENV_NAMES.postgresPoolMax),
     autoMigrate: boolean(read("autoMigrate"), d.autoMigrate, ENV_NAMES.autoMigrate),
-    postgresConnectTimeout: decimal(read("postgresConnectTimeout"), d.postgresConnectTimeout, ENV_NAMES.postgresConnectTimeout),
+    postgresConnectTimeout: decimal(
+      read("postgresConnectTimeout"),
+      d.postgresConnectTimeout,
+      ENV_NAMES.postgresConnectTimeout,
+    ),
     postgresStatementTimeout: integer(
       read("postgresStatementTimeout"),
       d.postgresStatementTimeout,

@@ -6,7 +6,10 @@ import { DEFAULT_CONFIG, type StorageConfig } from "./storage-config.ts";
  * `resolveConfig` (values handed in by an embedding server), so both refuse the same things.
  * `names` maps each field to what the user called it, so the message names their variable.
  */
-export function validateConfig(config: StorageConfig, names: Record<keyof StorageConfig, string>): StorageConfig {
+export function validateConfig(
+  config: StorageConfig,
+  names: Record<keyof StorageConfig, string>,
+): StorageConfig {
   if (config.backend !== "sqlite" && config.backend !== "postgres") {
     fail(names.backend, String(config.backend), "must be 'sqlite' or 'postgres'");
   }
@@ -25,12 +28,17 @@ export function validateConfig(config: StorageConfig, names: Record<keyof Storag
     );
   }
   if (!Number.isFinite(config.postgresConnectTimeout) || config.postgresConnectTimeout < 0) {
-    fail(names.postgresConnectTimeout, String(config.postgresConnectTimeout), "must be a non-negative number of seconds");
+    fail(
+      names.postgresConnectTimeout,
+      String(config.postgresConnectTimeout),
+      "must be a non-negative number of seconds",
+    );
   }
   checkInteger(config.postgresStatementTimeout, names.postgresStatementTimeout, 0);
   checkInteger(config.port, names.port, 0);
   if (config.port > 65535) fail(names.port, String(config.port), "must be a port number from 0 to 65535");
-  if (typeof config.autoMigrate !== "boolean") fail(names.autoMigrate, String(config.autoMigrate), "must be a boolean");
+  if (typeof config.autoMigrate !== "boolean")
+    fail(names.autoMigrate, String(config.autoMigrate), "must be a boolean");
   if (typeof config.postgresPrepare !== "boolean") {
     fail(names.postgresPrepare, String(config.postgresPrepare), "must be a boolean");
   }
@@ -54,7 +62,11 @@ function checkPostgresUrl(url: string, name: string): void {
 
 function checkInteger(value: number, name: string, min: number): void {
   if (!Number.isSafeInteger(value) || value < min) {
-    fail(name, String(value), min === 0 ? "must be a non-negative integer" : `must be an integer of at least ${min}`);
+    fail(
+      name,
+      String(value),
+      min === 0 ? "must be a non-negative integer" : `must be an integer of at least ${min}`,
+    );
   }
 }
 

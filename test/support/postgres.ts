@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, test } from "bun:test";
 import postgres from "postgres";
 
-export const ADMIN_URL = process.env.MALWAR_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const ADMIN_URL =
+  process.env.MALWAR_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function probe(): Promise<boolean> {
   const admin = postgres(ADMIN_URL, { max: 1, connect_timeout: 3, onnotice: () => {} });

@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** A fresh directory under the system temp dir; `cleanup` removes it and everything in it. */
-export function makeTempDir(prefix = "malwar-"): { path: string; file(name: string): string; cleanup(): void } {
+export function makeTempDir(prefix = "malwar-"): {
+  path: string;
+  file(name: string): string;
+  cleanup(): void;
+} {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return {
     path,

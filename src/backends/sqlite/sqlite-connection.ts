@@ -1,0 +1,170 @@
+// The only file in the project that imports the SQLite driver.
+import { Database, type Statement } from "bun:sqlite";
+import { StorageError } from "../../errors/index.ts";
+import type { Row } from "../database-backend.ts";
+import { wrapSqliteError } from "./sqlite-errors.ts";
+import { fromSqliteRow, type SqliteValue } from "./sqlite-values.ts";
+
+export interface SqliteConnectionOptions {
+  busyTimeoutMs: number;
+  synchronous: "NORMAL" | "FULL";
+  statementCacheSize: number;
+}
+
+type AnyStatement = Statement<Row, SqliteValue[]>;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One SQLite driver connection with its pragmas and a bounded statement cache. Synchronous and
+ * unaware of transactions: ordering and atomicity belong to the session above it.
+ */
+export class SqliteConnection {
+  readonly #db: Database;
+  readonly #cacheSize: number;
+  // Insertion order doubles as recency order: a hit is moved to the end, the first entry is evicted.
+  readonly #statements = new Map<string, AnyStatement>();
+  #closed = false;
+
+  private constructor(db: Database, cacheSize: number) {
+    this.#db = db;
+    this.#cacheSize = Math.max(1, cacheSize);
+  }
+
+  static async open(path: string, options: SqliteConnectionOptions): Promise<SqliteConnection> {
+    let db: Database;
+    try {
+      db = new Database(path, { create: true, readwrite: true, strict: true, safeIntegers: true });
+    } catch (error) {
+      throw wrapSqliteError(error, `Cannot open SQLite database ${JSON.stringify(path)}`);
+    }
+    try {
+      db.run(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs))}`);
+      await enableWal(db, options.busyTimeoutMs);
+      db.run("PRAGMA foreign_keys = ON");
+      // NORMAL (the default we pass) is safe in WAL: a power loss may drop the last commits but
+      // never corrupts the file, and a crash of this process loses nothing. FULL fsyncs every
+      // commit, which caps single-row writes at a quarter of the rate (DRIVER-NOTES.md).
+      db.run(`PRAGMA synchronous = ${options.synchronous}`);
+    } catch (error) {
+      db.close(false);
+      throw wrapSqliteError(error, `Cannot set up SQLite database ${JSON.stringify(path)}`);
+    }
+    return new SqliteConnection(db, options.statementCacheSize);
+  }
+
+  get inTransaction(): boolean {
+    return this.#db.inTransaction;
+  }
+
+  /** Runs one statement and returns how many rows it changed. */
+  run(text: string, values: readonly SqliteValue[]): number {
+    try {
+      return Number(this.#statement(text).run(...values).changes);
+    } catch (error) {
+      throw wrapSqliteError(error);
+    }
+  }
+
+  /** One prepared statement for every row; returns the total of rows changed. */
+  runMany(text: string, rows: readonly (readonly SqliteValue[])[]): number {
+    try {
+      const statement = this.#statement(text);
+      let changes = 0;
+      for (const values of rows) changes += Number(statement.run(...values).changes);
+      return changes;
+    } catch (error) {
+      throw wrapSqliteError(error);
+    }
+  }
+
+  all(text: string, values: readonly SqliteValue[]): Row[] {
+    try {
+      const rows = this.#statement(text).all(...values);
+      for (const row of rows) fromSqliteRow(row);
+      return rows;
+    } catch (error) {
+      throw wrapSqliteError(error);
+    }
+  }
+
+  get(text: string, values: readonly SqliteValue[]): Row | null {
+    try {
+      const row = this.#statement(text).get(...values);
+      return row === null || row === undefined ? null : fromSqliteRow(row);
+    } catch (error) {
+      throw wrapSqliteError(error);
+    }
+  }
+
+  /** Several statements, no parameters (migration files, transaction control). */
+  exec(script: string): void {
+    try {
+      this.#db.run(script);
+    } catch (error) {
+      throw wrapSqliteError(error);
+    }
+  }
+
+  /** Finalizing every statement first is what lets SQLite remove the -wal and -shm files. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const statement of this.#statements.values()) statement.finalize();
+    this.#statements.clear();
+    try {
+      this.#db.close(false);
+    } catch (error) {
+      throw wrapSqliteError(error, "Closing the SQLite database failed");
+    }
+  }
+
+  #statement(text: string): AnyStatement {
+    if (this.#closed) throw new StorageError("The SQLite database is closed", { code: "BACKEND_CLOSED" });
+    const cached = this.#statements.get(text);
+    if (cached !== undefined) {
+      this.#statements.delete(text);
+      this.#statements.set(text, cached);
+      return cached;
+    }
+    const statement = this.#db.prepare<Row, SqliteValue[]>(text);
+    this.#statements.set(text, statement);
+    if (this.#statements.size > this.#cacheSize) {
+      const [oldest, evicted] = this.#statements.entries().next().value as [string, AnyStatement];
+      this.#statements.delete(oldest);
+      evicted.finalize();
+    }
+    return statement;
+  }
+}
+
+/*
+ * On a file not yet in WAL mode SQLite answers SQLITE_BUSY at once (without the busy handler)
+ * while another connection writes, which happens when several processes open a fresh file
+ * together. Retry with a little jitter for as long as busy_timeout would have waited.
+ */
+async function enableWal(db: Database, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + Math.max(timeoutMs, 100);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const statement = db.prepare<{ journal_mode: string }, []>("PRAGMA journal_mode = WAL");
+      let mode: string | undefined;
+      try {
+        mode = statement.get()?.journal_mode;
+      } finally {
+        statement.finalize();
+      }
+      // An in-memory database has no journal file to put in WAL mode; it reports "memory".
+      if (mode === "wal" || mode === "memory") return;
+      throw new StorageError(`SQLite refused WAL mode (journal_mode is ${JSON.stringify(mode)})`, {
+        code: "WAL_UNAVAILABLE",
+      });
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const busy =
+        typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
+      if (!busy || Date.now() >= deadline) throw error;
+      await sleep(Math.min(5 + attempt * 5, 50) + Math.random() * 10);
+    }
+  }
+}

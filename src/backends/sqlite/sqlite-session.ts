@@ -1,0 +1,177 @@
+import { StorageError } from "../../errors/index.ts";
+import type { SqlParam } from "../../sql/index.ts";
+import {
+  DatabaseBackend,
+  type ExecuteResult,
+  type PoolStats,
+  type QueryInput,
+  type Row,
+} from "../database-backend.ts";
+import { PromiseMutex } from "./promise-mutex.ts";
+import type { SqliteConnection } from "./sqlite-connection.ts";
+import { prepareBatch, prepareInput } from "./sqlite-query.ts";
+
+/**
+ * A view of the one connection that runs its callers' work strictly in turn.
+ *
+ * Depth 0 is the backend itself; each `transaction()` hands its `fn` a new session one level
+ * deeper, with a mutex of its own, while holding its parent's mutex for the whole transaction.
+ * So the `tx` runs at once, everyone else waits for the transaction to end, and a nested
+ * `tx.transaction()` (a SAVEPOINT) excludes `tx`'s other statements the same way.
+ * The price: inside `fn`, awaiting a statement on the outer backend waits for `fn` itself,
+ * forever. Code running in a transaction must use the `tx` it was given.
+ */
+export class SqliteSession extends DatabaseBackend {
+  readonly backendName = "sqlite" as const;
+  protected readonly connection: SqliteConnection;
+  protected readonly mutex = new PromiseMutex();
+  readonly #depth: number;
+  readonly #stats: () => PoolStats;
+  #unusable: string | undefined;
+
+  protected constructor(connection: SqliteConnection, depth: number, stats?: () => PoolStats) {
+    super();
+    this.connection = connection;
+    this.#depth = depth;
+    this.#stats = stats ?? (() => this.poolStats());
+  }
+
+  async execute(query: QueryInput, params?: readonly SqlParam[]): Promise<ExecuteResult> {
+    const { text, values } = prepareInput(query, params);
+    return this.#inTurn(() => ({ rowCount: this.connection.run(text, values) }));
+  }
+
+  async executeMany(query: string, paramsSeq: readonly (readonly SqlParam[])[]): Promise<ExecuteResult> {
+    const batch = prepareBatch(query, paramsSeq);
+    return this.#inTurn(() => {
+      if (batch.length === 0) return { rowCount: 0 };
+      const text = (batch[0] as { text: string }).text;
+      const rows = batch.map((b) => b.values);
+      return { rowCount: this.#atomically(() => this.connection.runMany(text, rows)) };
+    });
+  }
+
+  async fetchOne<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T | null> {
+    const { text, values } = prepareInput(query, params);
+    return this.#inTurn(() => this.connection.get(text, values) as T | null);
+  }
+
+  async fetchAll<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T[]> {
+    const { text, values } = prepareInput(query, params);
+    return this.#inTurn(() => this.connection.all(text, values) as T[]);
+  }
+
+  async executeScript(text: string): Promise<void> {
+    if (typeof text !== "string") {
+      throw new StorageError("executeScript takes SQL text", { code: "INVALID_QUERY" });
+    }
+    return this.#inTurn(() => this.connection.exec(text));
+  }
+
+  transaction<T>(fn: (tx: DatabaseBackend) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      this.#assertUsable();
+      this.#begin();
+      const tx = new SqliteSession(this.connection, this.#depth + 1, this.#stats);
+      let result: T;
+      try {
+        result = await fn(tx);
+      } catch (error) {
+        tx.#unusable = "This transaction has already rolled back";
+        this.#rollback();
+        throw error;
+      }
+      tx.#unusable = "This transaction has already committed";
+      try {
+        this.#commit();
+      } catch (error) {
+        // A failed COMMIT (a deferred foreign key, say) leaves the transaction open.
+        this.#rollback();
+        throw error;
+      }
+      return result;
+    });
+  }
+
+  async lockForMigration(): Promise<void> {
+    this.#assertUsable();
+    if (this.#depth === 0) {
+      throw new StorageError("lockForMigration() must be called inside transaction()", {
+        code: "NOT_IN_TRANSACTION",
+      });
+    }
+    // Nothing to take: the outermost transaction began with BEGIN IMMEDIATE, which holds
+    // SQLite's one write lock against every other connection until it ends.
+  }
+
+  poolStats(): PoolStats {
+    return this.#stats();
+  }
+
+  async close(): Promise<void> {
+    throw new StorageError("A transaction cannot be closed; it ends when its function returns or throws", {
+      code: "INVALID_OPERATION",
+    });
+  }
+
+  /** Refuses all later work with `reason` (the backend uses it when it closes). */
+  protected markUnusable(reason: string): void {
+    this.#unusable = reason;
+  }
+
+  #assertUsable(): void {
+    if (this.#unusable !== undefined) throw new StorageError(this.#unusable, { code: "BACKEND_CLOSED" });
+  }
+
+  #inTurn<T>(work: () => T): Promise<T> {
+    return this.mutex.run(() => {
+      this.#assertUsable();
+      return work();
+    });
+  }
+
+  /** Runs `work` all-or-nothing: its own transaction at depth 0, a savepoint inside one. */
+  #atomically<T>(work: () => T): T {
+    this.#begin();
+    let result: T;
+    try {
+      result = work();
+    } catch (error) {
+      this.#rollback();
+      throw error;
+    }
+    try {
+      this.#commit();
+    } catch (error) {
+      this.#rollback();
+      throw error;
+    }
+    return result;
+  }
+
+  get #savepoint(): string {
+    return `malwar_sp_${this.#depth}`;
+  }
+
+  #begin(): void {
+    // IMMEDIATE takes the write lock up front and honours busy_timeout; a deferred transaction
+    // that writes later gets SQLITE_BUSY at once under contention.
+    this.connection.exec(this.#depth === 0 ? "BEGIN IMMEDIATE" : `SAVEPOINT ${this.#savepoint}`);
+  }
+
+  #commit(): void {
+    this.connection.exec(this.#depth === 0 ? "COMMIT" : `RELEASE ${this.#savepoint}`);
+  }
+
+  #rollback(): void {
+    // Some errors (SQLITE_FULL, SQLITE_IOERR, …) make SQLite roll back on its own.
+    if (!this.connection.inTransaction) return;
+    try {
+      this.connection.exec(
+        this.#depth === 0 ? "ROLLBACK" : `ROLLBACK TO ${this.#savepoint}; RELEASE ${this.#savepoint}`,
+      );
+    } catch {
+      // The error that made us roll back is the one worth reporting.
+    }
+  }
+}
