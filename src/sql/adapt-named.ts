@@ -32,10 +32,12 @@ export function adaptNamedToPositional(
         let j = i + 2;
         while (j < n && isIdentChar(text.charCodeAt(j)) && text.charCodeAt(j) !== 36) j++;
         const name = text.slice(i + 1, j);
-        if (!Object.hasOwn(params, name)) {
-          throw new StorageError(`Named parameter :${name} has no value in the params given`, {
-            code: "MISSING_PARAMETER",
-          });
+        // `undefined` counts as missing: caught here, the error can name the marker.
+        if (!Object.hasOwn(params, name) || params[name] === undefined) {
+          throw new StorageError(
+            `Named parameter :${name} has no value in the params given (use null for SQL NULL)`,
+            { code: "MISSING_PARAMETER" },
+          );
         }
         values.push(params[name] as SqlParam);
         parts.push(text.slice(copied, i), dialect === "postgres" ? `$${values.length}` : "?");

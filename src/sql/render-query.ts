@@ -30,5 +30,7 @@ export function renderQuery(query: SqlQuery, dialect: Dialect): RenderedQuery {
     text = joinMarkers(query.strings, dialect);
     if (Object.isFrozen(query.strings)) cache.set(query.strings, text);
   }
-  return { text, values: query.values as SqlParam[] };
+  // A copy: a caller that adjusts values for its driver must not change the query it was given,
+  // which may be rendered again (a retry, or the same fragment reused).
+  return { text, values: query.values.slice() };
 }

@@ -16,6 +16,8 @@ const STAR = 42;
 const DOLLAR = 36;
 const BACKTICK = 96;
 const LBRACKET = 91;
+const LF = 10;
+const CR = 13;
 
 export function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c >= 128;
@@ -36,10 +38,7 @@ export function skipProtected(text: string, i: number, dialect: Dialect): number
       return skipQuoted(text, i + 1, DQUOTE, false);
     case DASH:
       if (text.charCodeAt(i + 1) !== DASH) return i;
-      {
-        const end = text.indexOf("\n", i + 2);
-        return end === -1 ? text.length : end;
-      }
+      return skipLineComment(text, i + 2, dialect === "postgres");
     case SLASH:
       if (text.charCodeAt(i + 1) !== STAR) return i;
       return skipBlockComment(text, i + 2, dialect === "postgres");
@@ -88,6 +87,19 @@ function skipQuoted(text: string, from: number, quote: number, backslashEscapes:
   return n;
 }
 
+/**
+ * SQLite ends a `--` comment at a line feed only; PostgreSQL's lexer also ends it at a carriage
+ * return, so a marker after a lone CR is code there.
+ */
+function skipLineComment(text: string, from: number, crEnds: boolean): number {
+  const n = text.length;
+  for (let j = from; j < n; j++) {
+    const c = text.charCodeAt(j);
+    if (c === LF || (crEnds && c === CR)) return j;
+  }
+  return n;
+}
+
 function skipBlockComment(text: string, from: number, nested: boolean): number {
   let depth = 1;
   let j = from;
@@ -125,4 +137,3 @@ function skipDollarBody(text: string, i: number): number {
   const end = text.indexOf(tag, j + 1);
   return end === -1 ? n : end + tag.length;
 }
-

@@ -8,6 +8,14 @@ export type SqlParam = string | number | bigint | boolean | null | Date | Uint8A
  * arrays have no single SQL meaning here). Runs before anything reaches a database.
  */
 export function checkParams(values: readonly unknown[], expected?: number): void {
+  if (!Array.isArray(values)) {
+    throw new StorageError(
+      "Parameters must be given as an array (named values go through adaptNamedToPositional)",
+      {
+        code: "INVALID_PARAMETER",
+      },
+    );
+  }
   if (expected !== undefined && values.length !== expected) {
     throw new StorageError(
       `Query has ${expected} parameter marker${expected === 1 ? "" : "s"} but ${values.length} parameter${values.length === 1 ? " was" : "s were"} given`,
@@ -33,15 +41,26 @@ export function checkParams(values: readonly unknown[], expected?: number): void
           continue;
         }
         if (v instanceof Uint8Array) continue;
-        throw badParam(i, Array.isArray(v) ? "an array (use sql.list for IN lists)" : "a plain object");
+        throw badParam(i, describeObject(v));
       default:
         throw badParam(i, `a ${typeof v}`);
     }
   }
 }
 
+function describeObject(v: object): string {
+  if (Array.isArray(v)) return "an array (use sql.list for IN lists)";
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto === null || proto === Object.prototype) return "a plain object";
+  const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === "string" && name !== "" ? `a ${name}` : "an object";
+}
+
 function badParam(index: number, what: string): StorageError {
-  return new StorageError(`Parameter ${index + 1} is ${what}; allowed: string, number, bigint, boolean, null, Date, Uint8Array`, {
-    code: "INVALID_PARAMETER",
-  });
+  return new StorageError(
+    `Parameter ${index + 1} is ${what}; allowed: string, number, bigint, boolean, null, Date, Uint8Array`,
+    {
+      code: "INVALID_PARAMETER",
+    },
+  );
 }

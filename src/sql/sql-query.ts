@@ -78,14 +78,18 @@ function ident(name: string): SqlQuery {
     throw new StorageError("sql.ident needs a non-empty identifier name", { code: "INVALID_IDENTIFIER" });
   }
   if (name.includes("\0")) {
-    throw new StorageError("sql.ident: an identifier cannot contain a NUL character", { code: "INVALID_IDENTIFIER" });
+    throw new StorageError("sql.ident: an identifier cannot contain a NUL character", {
+      code: "INVALID_IDENTIFIER",
+    });
   }
   return new SqlQuery([`"${name.replaceAll('"', '""')}"`], []);
 }
 
 function list(values: readonly SqlFragment[]): SqlQuery {
   if (!Array.isArray(values) || values.length === 0) {
-    throw new StorageError("sql.list needs at least one value: `IN ()` is not valid SQL", { code: "EMPTY_LIST" });
+    throw new StorageError("sql.list needs at least one value: `IN ()` is not valid SQL", {
+      code: "EMPTY_LIST",
+    });
   }
   return join(values, ", ");
 }
