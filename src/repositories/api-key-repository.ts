@@ -1,0 +1,137 @@
+import { timingSafeEqual } from "node:crypto";
+import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
+import { ValidationError } from "../errors/index.ts";
+import { sql } from "../sql/index.ts";
+import { fragmentsFor } from "./dialect-sql.ts";
+import {
+  API_KEY_ROLES,
+  type ApiKeyRole,
+  type InstantInput,
+  instantIn,
+  nonEmptyText,
+  oneOf,
+} from "./domain.ts";
+import { flagOut, type Instant, instantOrNull, instantOut } from "./row-convert.ts";
+import { guardWrite, newId } from "./write-errors.ts";
+
+/** A stored key as handed out: never its hash, never the key itself. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  role: ApiKeyRole;
+  created_at: Instant;
+  last_used: Instant | null;
+  is_active: boolean;
+}
+
+export interface NewApiKey {
+  id?: string;
+  name: string;
+  role?: ApiKeyRole;
+}
+
+export interface CreatedApiKey {
+  /** The raw key: shown once, stored only as its hash. */
+  key: string;
+  record: ApiKey;
+}
+
+/** Recognisable in logs and secret scanners. */
+export const API_KEY_PREFIX = "mlw_";
+const KEY_BYTES = 32;
+/** Anything longer is not one of ours; refused before hashing. */
+const MAX_KEY_LENGTH = 256;
+
+const PUBLIC_COLUMNS = sql.unsafe("id, name, role, created_at, last_used, is_active");
+
+function sha256(text: string): Buffer {
+  return new Bun.CryptoHasher("sha256").update(text).digest() as Buffer;
+}
+
+function apiKeyOut(r: Row): ApiKey {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    role: r.role as ApiKeyRole,
+    created_at: instantOut(r.created_at),
+    last_used: instantOrNull(r.last_used),
+    is_active: flagOut(r.is_active),
+  };
+}
+
+export class ApiKeyRepository {
+  constructor(private readonly db: DatabaseBackend) {}
+
+  /** Makes a new random key; the raw key is returned here and nowhere else. */
+  async create(input: NewApiKey): Promise<CreatedApiKey> {
+    if (input === null || typeof input !== "object")
+      throw new ValidationError("api_key", "input must be an object");
+    const id = input.id === undefined ? newId() : nonEmptyText("id", input.id, 255);
+    const name = nonEmptyText("name", input.name, 255);
+    const role = input.role === undefined ? "scanner" : oneOf("role", input.role, API_KEY_ROLES);
+    const key =
+      API_KEY_PREFIX + Buffer.from(crypto.getRandomValues(new Uint8Array(KEY_BYTES))).toString("base64url");
+    const hash = sha256(key).toString("hex");
+    const row = await guardWrite(
+      () =>
+        this.db.fetchOne(
+          sql`INSERT INTO api_keys (id, key_hash, name, role, is_active) VALUES (${id}, ${hash}, ${name}, ${role}, ${true}) RETURNING ${PUBLIC_COLUMNS}`,
+        ),
+      `An API key with id ${id} already exists`,
+    );
+    return { key, record: apiKeyOut(row as Row) };
+  }
+
+  /**
+   * The active key matching `rawKey`, or null. Looked up by hash (the raw key is never stored);
+   * the final comparison is constant-time so timing says nothing about how close a guess was.
+   */
+  async verify(rawKey: string): Promise<ApiKey | null> {
+    if (typeof rawKey !== "string" || rawKey.length === 0 || rawKey.length > MAX_KEY_LENGTH) return null;
+    const digest = sha256(rawKey);
+    const row = await this.db.fetchOne(
+      sql`SELECT key_hash, ${PUBLIC_COLUMNS} FROM api_keys WHERE key_hash = ${digest.toString("hex")}`,
+    );
+    if (row === null) return null;
+    const stored = Buffer.from(String(row.key_hash), "hex");
+    if (stored.length !== digest.length || !timingSafeEqual(stored, digest)) return null;
+    const key = apiKeyOut(row);
+    return key.is_active ? key : null;
+  }
+
+  /** Deactivates the key; false if no such key. Revoked keys stay listed, inactive. */
+  async revoke(id: string): Promise<boolean> {
+    const { rowCount } = await this.db.execute(
+      sql`UPDATE api_keys SET is_active = ${false} WHERE id = ${id}`,
+    );
+    return rowCount > 0;
+  }
+
+  async touchLastUsed(id: string, at: InstantInput = new Date()): Promise<void> {
+    await this.db.execute(
+      sql`UPDATE api_keys SET last_used = ${instantIn("last_used", at)} WHERE id = ${id}`,
+    );
+  }
+
+  async get(id: string): Promise<ApiKey | null> {
+    const row = await this.db.fetchOne(sql`SELECT ${PUBLIC_COLUMNS} FROM api_keys WHERE id = ${id}`);
+    return row === null ? null : apiKeyOut(row);
+  }
+
+  /** Oldest first (then by id); revoked keys included unless `activeOnly`. */
+  async list(options: { activeOnly?: boolean } = {}): Promise<ApiKey[]> {
+    const filter = options.activeOnly ? sql` WHERE is_active = ${true}` : sql``;
+    const rows = await this.db.fetchAll(
+      sql`SELECT ${PUBLIC_COLUMNS} FROM api_keys${filter} ORDER BY created_at, id ${fragmentsFor(this.db).byteOrder} LIMIT 10000`,
+    );
+    return rows.map(apiKeyOut);
+  }
+
+  /** The service is open while this is zero. */
+  async countActive(): Promise<number> {
+    const row = await this.db.fetchOne<{ n: number }>(
+      sql`SELECT COUNT(*) AS n FROM api_keys WHERE is_active = ${true}`,
+    );
+    return Number(row?.n ?? 0);
+  }
+}

@@ -1,0 +1,86 @@
+import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
+import { type SqlQuery, sql } from "../sql/index.ts";
+import { type InstantInput, instantIn, int32OrNull, nonEmptyText, text, textOrNullIn } from "./domain.ts";
+import { type PageOptions, page } from "./paging.ts";
+import { type Instant, instantOut, intOrNull, textOrNull } from "./row-convert.ts";
+
+export interface ApiUsage {
+  id: number;
+  api_key: string | null;
+  endpoint: string;
+  method: string;
+  status_code: number | null;
+  timestamp: Instant;
+}
+
+export interface NewApiUsage {
+  /** The key's id (never the raw key); null for open access. */
+  api_key?: string | null;
+  endpoint: string;
+  method: string;
+  status_code?: number | null;
+  /** Defaults to the database's clock. */
+  timestamp?: InstantInput;
+}
+
+export interface ApiUsageFilter {
+  api_key?: string;
+  endpoint?: string;
+}
+
+function usageOut(r: Row): ApiUsage {
+  return {
+    id: intOrNull(r.id) as number,
+    api_key: textOrNull(r.api_key),
+    endpoint: r.endpoint as string,
+    method: r.method as string,
+    status_code: intOrNull(r.status_code),
+    timestamp: instantOut(r.timestamp),
+  };
+}
+
+export class ApiUsageRepository {
+  constructor(private readonly db: DatabaseBackend) {}
+
+  /** One row per request: a single insert, no read-back (this runs on every request). */
+  async record(usage: NewApiUsage): Promise<void> {
+    const apiKey = textOrNullIn("api_key", usage.api_key, 255);
+    const endpoint = nonEmptyText("endpoint", usage.endpoint, 512);
+    const method = nonEmptyText("method", usage.method, 16);
+    const status = int32OrNull("status_code", usage.status_code);
+    if (usage.timestamp === undefined) {
+      await this.db.execute(
+        sql`INSERT INTO api_usage (api_key, endpoint, method, status_code) VALUES (${apiKey}, ${endpoint}, ${method}, ${status})`,
+      );
+    } else {
+      const at = instantIn("timestamp", usage.timestamp);
+      await this.db.execute(
+        sql`INSERT INTO api_usage (api_key, endpoint, method, status_code, timestamp) VALUES (${apiKey}, ${endpoint}, ${method}, ${status}, ${at})`,
+      );
+    }
+  }
+
+  /** Requests at or after `since` (optionally for one key or endpoint). */
+  async countSince(since: InstantInput, filter: ApiUsageFilter = {}): Promise<number> {
+    const row = await this.db.fetchOne<{ n: number }>(
+      sql`SELECT COUNT(*) AS n FROM api_usage WHERE timestamp >= ${instantIn("since", since)}${this.filter(filter)}`,
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** Newest first; bounded page. */
+  async listRecent(options: PageOptions & ApiUsageFilter = {}): Promise<ApiUsage[]> {
+    const { limit, offset } = page(options);
+    const rows = await this.db.fetchAll(
+      sql`SELECT * FROM api_usage WHERE 1 = 1${this.filter(options)} ORDER BY timestamp DESC, id DESC LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return rows.map(usageOut);
+  }
+
+  private filter(filter: ApiUsageFilter): SqlQuery {
+    const parts: SqlQuery[] = [];
+    if (filter.api_key !== undefined) parts.push(sql` AND api_key = ${text("api_key", filter.api_key)}`);
+    if (filter.endpoint !== undefined) parts.push(sql` AND endpoint = ${text("endpoint", filter.endpoint)}`);
+    return sql.join(parts, "");
+  }
+}

@@ -1,0 +1,134 @@
+import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
+import { ValidationError } from "../errors/index.ts";
+import { type SqlQuery, sql } from "../sql/index.ts";
+import { fragmentsFor } from "./dialect-sql.ts";
+import { type InstantInput, instantIn, jsonObjectIn, nonEmptyText, text } from "./domain.ts";
+import { type PageOptions, page } from "./paging.ts";
+import { type Instant, instantOut, jsonObjectOut } from "./row-convert.ts";
+import { guardWrite, newId } from "./write-errors.ts";
+
+export interface AuditEntry {
+  event_id: string;
+  timestamp: Instant;
+  event_type: string;
+  actor: string;
+  resource_type: string;
+  resource_id: string;
+  action: string;
+  details: Record<string, unknown>;
+  ip_address: string;
+}
+
+export interface NewAuditEntry {
+  event_id?: string;
+  /** Defaults to the time of the write. */
+  timestamp?: InstantInput;
+  event_type: string;
+  actor?: string;
+  resource_type?: string;
+  resource_id?: string;
+  action?: string;
+  details?: Record<string, unknown>;
+  ip_address?: string;
+}
+
+export interface AuditQuery extends PageOptions {
+  /** Inclusive lower bound. */
+  since?: InstantInput;
+  /** Exclusive upper bound. */
+  until?: InstantInput;
+  event_type?: string;
+  actor?: string;
+  resource_type?: string;
+  resource_id?: string;
+}
+
+const AUDIT_COLUMNS = [
+  "event_id",
+  "timestamp",
+  "event_type",
+  "actor",
+  "resource_type",
+  "resource_id",
+  "action",
+  "details",
+  "ip_address",
+] as const;
+
+function auditOut(r: Row): AuditEntry {
+  return {
+    event_id: r.event_id as string,
+    timestamp: instantOut(r.timestamp),
+    event_type: r.event_type as string,
+    actor: r.actor as string,
+    resource_type: r.resource_type as string,
+    resource_id: r.resource_id as string,
+    action: r.action as string,
+    details: jsonObjectOut(r.details),
+    ip_address: r.ip_address as string,
+  };
+}
+
+export class AuditLogRepository {
+  constructor(private readonly db: DatabaseBackend) {}
+
+  /** Appends one entry and returns it as stored (no read-back). */
+  async append(entry: NewAuditEntry): Promise<AuditEntry> {
+    if (entry === null || typeof entry !== "object")
+      throw new ValidationError("entry", "an audit entry must be an object");
+    const values = [
+      entry.event_id === undefined ? newId() : nonEmptyText("event_id", entry.event_id, 255),
+      instantIn("timestamp", entry.timestamp ?? new Date()),
+      nonEmptyText("event_type", entry.event_type, 64),
+      entry.actor === undefined ? "cli" : text("actor", entry.actor, 128),
+      entry.resource_type === undefined ? "" : text("resource_type", entry.resource_type, 64),
+      entry.resource_id === undefined ? "" : text("resource_id", entry.resource_id, 255),
+      entry.action === undefined ? "" : text("action", entry.action, 64),
+      jsonObjectIn("details", entry.details),
+      entry.ip_address === undefined ? "" : text("ip_address", entry.ip_address, 45),
+    ];
+    await guardWrite(
+      () =>
+        this.db.execute(
+          sql`INSERT INTO audit_log (event_id, timestamp, event_type, actor, resource_type, resource_id, action, details, ip_address) VALUES (${sql.list(values)})`,
+        ),
+      `An audit entry with event_id ${String(values[0])} already exists`,
+    );
+    const row: Row = {};
+    AUDIT_COLUMNS.forEach((c, i) => {
+      row[c] = values[i];
+    });
+    return auditOut(row);
+  }
+
+  /** Newest first (by timestamp, then event_id); every filter optional; bounded page. */
+  async query(filter: AuditQuery = {}): Promise<AuditEntry[]> {
+    const { limit, offset } = page(filter);
+    const rows = await this.db.fetchAll(
+      sql`SELECT * FROM audit_log${this.where(filter)} ORDER BY timestamp DESC, event_id ${fragmentsFor(this.db).byteOrder} DESC LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return rows.map(auditOut);
+  }
+
+  async count(filter: Omit<AuditQuery, "limit" | "offset"> = {}): Promise<number> {
+    const row = await this.db.fetchOne<{ n: number }>(
+      sql`SELECT COUNT(*) AS n FROM audit_log${this.where(filter)}`,
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  private where(filter: Omit<AuditQuery, "limit" | "offset">): SqlQuery {
+    const parts: SqlQuery[] = [];
+    if (filter.since !== undefined) parts.push(sql`timestamp >= ${instantIn("since", filter.since)}`);
+    if (filter.until !== undefined) parts.push(sql`timestamp < ${instantIn("until", filter.until)}`);
+    if (filter.event_type !== undefined)
+      parts.push(sql`event_type = ${text("event_type", filter.event_type)}`);
+    if (filter.actor !== undefined) parts.push(sql`actor = ${text("actor", filter.actor)}`);
+    if (filter.resource_type !== undefined) {
+      parts.push(sql`resource_type = ${text("resource_type", filter.resource_type)}`);
+    }
+    if (filter.resource_id !== undefined)
+      parts.push(sql`resource_id = ${text("resource_id", filter.resource_id)}`);
+    return parts.length === 0 ? sql`` : sql` WHERE ${sql.join(parts, " AND ")}`;
+  }
+}

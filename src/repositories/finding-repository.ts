@@ -1,0 +1,72 @@
+import type { DatabaseBackend } from "../backends/database-backend.ts";
+import { type SqlQuery, sql } from "../sql/index.ts";
+import { insertRows } from "./bulk-insert.ts";
+import { fragmentsFor } from "./dialect-sql.ts";
+import { CATEGORIES, type Category, oneOf, SEVERITIES, type Severity } from "./domain.ts";
+import { FINDING_COLUMNS, type Finding, findingOut, type NewFinding } from "./finding-row.ts";
+import { compareBySeverityThenId } from "./ordering.ts";
+import { type PageOptions, page } from "./paging.ts";
+import { toDbInstant } from "./row-convert.ts";
+import { bulkFindingParams, findingsOfScan } from "./scan-details.ts";
+import { rowFrom } from "./scan-row.ts";
+import { guardWrite } from "./write-errors.ts";
+
+export interface FindingListOptions extends PageOptions {
+  category?: Category;
+}
+
+export class FindingRepository {
+  constructor(private readonly db: DatabaseBackend) {}
+
+  /**
+   * Adds findings to an existing scan: all checked first, then multi-row inserts (chunked under
+   * the drivers' parameter limits) in one transaction. Returned most severe first, then by id.
+   */
+  async createMany(scanId: string, findings: readonly NewFinding[]): Promise<Finding[]> {
+    const rows = bulkFindingParams(scanId, findings, toDbInstant(new Date()));
+    if (rows.length === 0) return [];
+    await guardWrite(
+      () => this.db.transaction((tx) => insertRows(tx, "findings", FINDING_COLUMNS, rows)),
+      `A finding with one of these ids already exists`,
+      "scan_id",
+    );
+    return rows.map((v) => findingOut(rowFrom(FINDING_COLUMNS, v))).sort(compareBySeverityThenId);
+  }
+
+  async create(scanId: string, finding: NewFinding): Promise<Finding> {
+    const [stored] = await this.createMany(scanId, [finding]);
+    return stored as Finding;
+  }
+
+  async get(id: string): Promise<Finding | null> {
+    const row = await this.db.fetchOne(sql`SELECT * FROM findings WHERE id = ${id}`);
+    return row === null ? null : findingOut(row);
+  }
+
+  /** A scan's findings, most severe first, then by id. */
+  async listByScan(scanId: string): Promise<Finding[]> {
+    return findingsOfScan(this.db, scanId);
+  }
+
+  /** Findings of one severity across scans, newest first; bounded page. */
+  async listBySeverity(severity: Severity, options: FindingListOptions = {}): Promise<Finding[]> {
+    const { limit, offset } = page(options);
+    const where: SqlQuery[] = [sql`severity = ${oneOf("severity", severity, SEVERITIES)}`];
+    if (options.category !== undefined)
+      where.push(sql`category = ${oneOf("category", options.category, CATEGORIES)}`);
+    const rows = await this.db.fetchAll(
+      sql`SELECT * FROM findings WHERE ${sql.join(where, " AND ")} ORDER BY detected_at DESC, id ${fragmentsFor(this.db).byteOrder} DESC LIMIT ${limit} OFFSET ${offset}`,
+    );
+    return rows.map(findingOut);
+  }
+
+  /** Count per severity for one scan (every severity present, zero when none). */
+  async countBySeverity(scanId: string): Promise<Record<Severity, number>> {
+    const rows = await this.db.fetchAll<{ severity: string; n: number }>(
+      sql`SELECT severity, COUNT(*) AS n FROM findings WHERE scan_id = ${scanId} GROUP BY severity`,
+    );
+    const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+    for (const r of rows) if (r.severity in counts) counts[r.severity as Severity] = Number(r.n);
+    return counts;
+  }
+}

@@ -1,0 +1,135 @@
+/*
+ * Row conversion shared by every repository: the one place that knows how each driver hands back
+ * instants, flags and JSON text, so both backends produce the same plain objects.
+ * These run once per column per row on hot paths: plain branches, no generic loops or regexes
+ * on the common formats.
+ */
+import { StorageError } from "../errors/index.ts";
+
+/** An instant as repositories hand it out: ISO-8601 UTC with milliseconds, ending in `Z`. */
+export type Instant = string;
+
+const ZONE_SUFFIX = /(?:Z|[+-]\d\d(?::?\d\d)?)$/i;
+
+/**
+ * Reads an instant from either driver. PostgreSQL's backend gives `Date`s already read as UTC;
+ * SQLite gives `YYYY-MM-DD HH:MM:SS` from datetime('now'), `YYYY-MM-DD HH:MM:SS.sss` written by
+ * these repositories, or whatever an older writer (the Python malwar) stored: zone-less text is UTC.
+ */
+export function instantOut(value: unknown): Instant {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "string") {
+    const n = value.length;
+    if (n === 19 && value.charCodeAt(10) === 32) return `${value.slice(0, 10)}T${value.slice(11)}.000Z`;
+    if (n === 23 && value.charCodeAt(10) === 32) return `${value.slice(0, 10)}T${value.slice(11)}Z`;
+    if (n === 24 && value.charCodeAt(10) === 84 && value.charCodeAt(23) === 90) return value;
+    // PostgreSQL's JSON rendering of TIMESTAMP: zone-less, 'T', 0-6 fraction digits.
+    if (n >= 19 && n <= 26 && value.charCodeAt(10) === 84 && isBareFraction(value)) {
+      const fraction = n > 20 ? value.slice(20, 23).padEnd(3, "0") : "000";
+      return `${value.slice(0, 19)}.${fraction}Z`;
+    }
+    return parseLooseInstant(value).toISOString();
+  }
+  throw new StorageError(`Expected a stored instant, got ${value === null ? "null" : typeof value}`, {
+    code: "BAD_STORED_VALUE",
+  });
+}
+
+/** True when nothing but `.digits` follows the seconds: no zone designator. */
+function isBareFraction(value: string): boolean {
+  if (value.length === 19) return true;
+  if (value.charCodeAt(19) !== 46 || value.length === 20) return false;
+  for (let i = 20; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+export function instantOrNull(value: unknown): Instant | null {
+  return value === null || value === undefined ? null : instantOut(value);
+}
+
+/** Parses instant text in any ISO-like form; zone-less text is taken as UTC, never local time. */
+export function parseLooseInstant(text: string): Date {
+  let s = text.trim();
+  if (s.length > 10 && s.charCodeAt(10) === 32) s = `${s.slice(0, 10)}T${s.slice(11)}`;
+  // JavaScript reads zone-less date-times as local time; stored instants are UTC.
+  if (s.length > 10 && !ZONE_SUFFIX.test(s)) s += "Z";
+  // More than millisecond precision (PostgreSQL text, Python isoformat) is truncated, as Date does.
+  s = s.replace(/(\.\d{3})\d+/, "$1");
+  const date = new Date(s);
+  if (Number.isNaN(date.getTime())) {
+    throw new StorageError(`Stored instant ${JSON.stringify(text)} is not a date-time`, {
+      code: "BAD_STORED_VALUE",
+    });
+  }
+  return date;
+}
+
+/**
+ * The form app-written instants take on the way in, on both backends: UTC `YYYY-MM-DD HH:MM:SS[.sss]`.
+ * On SQLite it is datetime('now')'s own layout plus milliseconds, so text comparison and ORDER BY
+ * stay correct across rows stamped by the database and rows stamped here; on PostgreSQL it
+ * carries no zone, so a TIMESTAMP column stores exactly these digits whatever the session zone.
+ */
+export function toDbInstant(date: Date): string {
+  const iso = date.toISOString();
+  // Whole seconds drop the fraction, exactly as datetime('now') writes them: equal instants are
+  // then equal text on SQLite, and `>=` against a database-stamped row stays correct.
+  return iso.charCodeAt(20) === 48 && iso.charCodeAt(21) === 48 && iso.charCodeAt(22) === 48
+    ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}`
+    : `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/** PostgreSQL booleans arrive as true/false, SQLite flags as 1/0. */
+export function flagOut(value: unknown): boolean {
+  return value === true || value === 1 || value === 1n;
+}
+
+export function flagOrNull(value: unknown): boolean | null {
+  return value === null || value === undefined ? null : flagOut(value);
+}
+
+/** JSON columns are TEXT on both backends; an empty or missing value reads as the empty array. */
+export function jsonArrayOut<T = unknown>(value: unknown): T[] {
+  // The column default, and most stored lists: skip the parser.
+  if (value === "[]" || value === null || value === undefined || value === "") return [];
+  if (typeof value !== "string") return value as T[];
+  return (stringListFastPath(value) ?? JSON.parse(value)) as T[];
+}
+
+/**
+ * Lists of plain strings as JSON.stringify writes them (`["a","b"]`) are most of what these
+ * columns hold; split them directly. Without a backslash no element can contain a quote, so the
+ * split is exact; anything else (escapes, spaces after commas, numbers) goes to JSON.parse.
+ */
+function stringListFastPath(text: string): string[] | null {
+  const n = text.length;
+  if (n < 4 || text.charCodeAt(0) !== 91 || text.charCodeAt(1) !== 34) return null;
+  if (text.charCodeAt(n - 1) !== 93 || text.charCodeAt(n - 2) !== 34 || text.includes("\\")) return null;
+  const items = text.slice(2, n - 2).split('","');
+  for (const item of items) if (item.includes('"')) return null;
+  return items;
+}
+
+export function jsonObjectOut(value: unknown): Record<string, unknown> {
+  if (value === null || value === undefined || value === "") return {};
+  if (typeof value !== "string") return value as Record<string, unknown>;
+  return JSON.parse(value) as Record<string, unknown>;
+}
+
+/** Integers: numbers on both backends (int8 beyond 2^53 cannot be written through the repositories). */
+export function intOrNull(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === "number" ? value : Number(value);
+}
+
+export function numOrNull(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === "number" ? value : Number(value);
+}
+
+export function textOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : (value as string);
+}

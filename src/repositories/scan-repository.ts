@@ -1,0 +1,161 @@
+import type { DatabaseBackend } from "../backends/database-backend.ts";
+import { NotFoundError } from "../errors/index.ts";
+import { type SqlQuery, sql } from "../sql/index.ts";
+import { insertRows } from "./bulk-insert.ts";
+import { fragmentsFor, perDialect } from "./dialect-sql.ts";
+import {
+  integerOrNull,
+  jsonArrayIn,
+  oneOf,
+  SCAN_STATUSES,
+  type ScanStatus,
+  SEVERITIES,
+  VERDICTS,
+  type Verdict,
+} from "./domain.ts";
+import { FINDING_COLUMNS, findingOut } from "./finding-row.ts";
+import { compareByInstantThenId, compareBySeverityThenId } from "./ordering.ts";
+import { type PageOptions, page } from "./paging.ts";
+import { toDbInstant } from "./row-convert.ts";
+import { bulkFindingParams, bulkUrlAnalysisParams, loadDetails } from "./scan-details.ts";
+import {
+  layerItem,
+  type NewScan,
+  type NewScanWithDetails,
+  rowFrom,
+  SCAN_COLUMNS,
+  type Scan,
+  type ScanStatusChanges,
+  type ScanWithDetails,
+  scanOut,
+  scanParams,
+  scanTimeText,
+  stringItem,
+} from "./scan-row.ts";
+import { URL_ANALYSIS_COLUMNS, urlAnalysisOut } from "./url-analysis-row.ts";
+import { guardWrite } from "./write-errors.ts";
+
+export interface ScanListOptions extends PageOptions {
+  verdict?: Verdict;
+  status?: ScanStatus;
+}
+
+const RECENT = perDialect(
+  (d) => `SELECT * FROM scans ORDER BY created_at DESC, id ${d.byteOrderText} DESC LIMIT ? OFFSET ?`,
+);
+
+export class ScanRepository {
+  constructor(private readonly db: DatabaseBackend) {}
+
+  /** Stores one scan row (no findings). */
+  async create(scan: NewScan): Promise<Scan> {
+    const now = new Date();
+    const values = scanParams(scan, now, toDbInstant(now));
+    await guardWrite(
+      () => insertRows(this.db, "scans", SCAN_COLUMNS, [values]),
+      `A scan with id ${String(values[0])} already exists`,
+    );
+    return scanOut(rowFrom(SCAN_COLUMNS, values));
+  }
+
+  /**
+   * Stores a scan with its findings and URL analyses in one transaction: everything is checked
+   * before the first write, and any failure leaves no trace of the scan.
+   * Returns exactly what `getScanWithDetails` will read back.
+   */
+  async saveScan(scan: NewScanWithDetails): Promise<ScanWithDetails> {
+    const now = new Date();
+    const nowDb = toDbInstant(now);
+    const scanValues = scanParams(scan, now, nowDb);
+    const scanId = scanValues[0] as string;
+    const findingRows = bulkFindingParams(scanId, scan.findings, nowDb);
+    const urlRows = bulkUrlAnalysisParams(scanId, scan.url_analysis, nowDb);
+    await guardWrite(
+      () =>
+        this.db.transaction(async (tx) => {
+          await insertRows(tx, "scans", SCAN_COLUMNS, [scanValues]);
+          await insertRows(tx, "findings", FINDING_COLUMNS, findingRows);
+          await insertRows(tx, "url_analysis", URL_ANALYSIS_COLUMNS, urlRows);
+        }),
+      `A scan, finding or URL analysis with one of these ids already exists (scan ${scanId})`,
+    );
+    const findings = findingRows.map((v) => findingOut(rowFrom(FINDING_COLUMNS, v)));
+    findings.sort(compareBySeverityThenId);
+    const urlAnalyses = urlRows.map((v) => urlAnalysisOut(rowFrom(URL_ANALYSIS_COLUMNS, v)));
+    urlAnalyses.sort(compareByInstantThenId("fetched_at"));
+    return { ...scanOut(rowFrom(SCAN_COLUMNS, scanValues)), findings, url_analysis: urlAnalyses };
+  }
+
+  async get(id: string): Promise<Scan | null> {
+    const row = await this.db.fetchOne(sql`SELECT * FROM scans WHERE id = ${id}`);
+    return row === null ? null : scanOut(row);
+  }
+
+  /** The scan, its findings (most severe first, then by id) and its URL analyses; null if absent. */
+  async getScanWithDetails(id: string): Promise<ScanWithDetails | null> {
+    return loadDetails(this.db, id);
+  }
+
+  /** Newest first (by created_at, then id), optionally one verdict or status; bounded page. */
+  async listRecent(options: ScanListOptions = {}): Promise<Scan[]> {
+    const { limit, offset } = page(options);
+    // The unfiltered listing is the hot one: a text built once per dialect, not a nested template.
+    const rows =
+      options.verdict === undefined && options.status === undefined
+        ? await this.db.fetchAll(RECENT(this.db), [limit, offset])
+        : await this.db.fetchAll(
+            sql`SELECT * FROM scans${this.filter(options)} ORDER BY created_at DESC, id ${fragmentsFor(this.db).byteOrder} DESC LIMIT ${limit} OFFSET ${offset}`,
+          );
+    return rows.map(scanOut);
+  }
+
+  async count(options: Pick<ScanListOptions, "verdict" | "status"> = {}): Promise<number> {
+    const row = await this.db.fetchOne<{ n: number }>(
+      sql`SELECT COUNT(*) AS n FROM scans${this.filter(options)}`,
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** Sets the status (and any of `changes`); NotFoundError if the scan does not exist. */
+  async updateStatus(id: string, status: ScanStatus, changes: ScanStatusChanges = {}): Promise<Scan> {
+    const sets: SqlQuery[] = [sql`status = ${oneOf("status", status, SCAN_STATUSES)}`];
+    if (changes.risk_score !== undefined)
+      sets.push(sql`risk_score = ${integerOrNull("risk_score", changes.risk_score, 0)}`);
+    if (changes.overall_severity !== undefined) {
+      sets.push(sql`overall_severity = ${oneOf("overall_severity", changes.overall_severity, SEVERITIES)}`);
+    }
+    if (changes.verdict !== undefined)
+      sets.push(sql`verdict = ${oneOf("verdict", changes.verdict, VERDICTS)}`);
+    if (changes.layers_executed !== undefined) {
+      sets.push(sql`layers_executed = ${jsonArrayIn("layers_executed", changes.layers_executed, layerItem)}`);
+    }
+    if (changes.errors !== undefined)
+      sets.push(sql`errors = ${jsonArrayIn("errors", changes.errors, stringItem)}`);
+    if (changes.completed_at !== undefined) {
+      sets.push(
+        sql`completed_at = ${changes.completed_at === null ? null : scanTimeText("completed_at", changes.completed_at)}`,
+      );
+    }
+    if (changes.duration_ms !== undefined) {
+      sets.push(sql`duration_ms = ${integerOrNull("duration_ms", changes.duration_ms, 0)}`);
+    }
+    const row = await this.db.fetchOne(sql`UPDATE scans SET ${sql.join(sets)} WHERE id = ${id} RETURNING *`);
+    if (row === null) throw new NotFoundError(`Scan ${id} not found`);
+    return scanOut(row);
+  }
+
+  /** Removes the scan; its findings and URL analyses go with it (ON DELETE CASCADE). */
+  async delete(id: string): Promise<boolean> {
+    const { rowCount } = await this.db.execute(sql`DELETE FROM scans WHERE id = ${id}`);
+    return rowCount > 0;
+  }
+
+  private filter(options: Pick<ScanListOptions, "verdict" | "status">): SqlQuery {
+    const where: SqlQuery[] = [];
+    if (options.verdict !== undefined)
+      where.push(sql`verdict = ${oneOf("verdict", options.verdict, VERDICTS)}`);
+    if (options.status !== undefined)
+      where.push(sql`status = ${oneOf("status", options.status, SCAN_STATUSES)}`);
+    return where.length === 0 ? sql`` : sql` WHERE ${sql.join(where, " AND ")}`;
+  }
+}

@@ -1,0 +1,166 @@
+/* Scans: row types, input checks and conversion. */
+import type { Row } from "../backends/database-backend.ts";
+import { ValidationError } from "../errors/index.ts";
+import type { SqlParam } from "../sql/index.ts";
+import {
+  DETECTOR_LAYERS,
+  type InstantInput,
+  instantIn,
+  integerOrNull,
+  jsonArrayIn,
+  nonEmptyText,
+  oneOf,
+  SCAN_STATUSES,
+  type ScanStatus,
+  SEVERITIES,
+  type Severity,
+  text,
+  textOrNullIn,
+  VERDICTS,
+  type Verdict,
+} from "./domain.ts";
+import type { Finding, NewFinding } from "./finding-row.ts";
+import { type Instant, instantOut, intOrNull, jsonArrayOut, textOrNull } from "./row-convert.ts";
+import type { NewUrlAnalysis, UrlAnalysis } from "./url-analysis-row.ts";
+import { newId } from "./write-errors.ts";
+
+export interface Scan {
+  id: string;
+  target: string;
+  skill_name: string | null;
+  skill_author: string | null;
+  skill_sha256: string | null;
+  status: ScanStatus;
+  risk_score: number | null;
+  overall_severity: Severity | null;
+  verdict: Verdict | null;
+  layers_executed: string[];
+  errors: string[];
+  /** Free-form text upstream (VARCHAR(64) on PostgreSQL): returned as stored. */
+  started_at: string;
+  completed_at: string | null;
+  duration_ms: number | null;
+  created_at: Instant;
+}
+
+export interface NewScan {
+  id?: string;
+  target: string;
+  skill_name?: string | null;
+  skill_author?: string | null;
+  skill_sha256?: string | null;
+  status?: ScanStatus;
+  risk_score?: number | null;
+  overall_severity?: Severity;
+  verdict?: Verdict;
+  layers_executed?: string[];
+  errors?: string[];
+  /** Text as given; a Date is stored as ISO-8601. Defaults to the time of the write. */
+  started_at?: string | Date;
+  completed_at?: string | Date | null;
+  duration_ms?: number | null;
+  /** Defaults to the time of the write. */
+  created_at?: InstantInput;
+}
+
+export interface NewScanWithDetails extends NewScan {
+  findings?: NewFinding[];
+  url_analysis?: NewUrlAnalysis[];
+}
+
+export interface ScanWithDetails extends Scan {
+  /** Most severe first, then by id. */
+  findings: Finding[];
+  url_analysis: UrlAnalysis[];
+}
+
+/** Fields `updateStatus` may change along with the status. */
+export interface ScanStatusChanges {
+  risk_score?: number | null;
+  overall_severity?: Severity;
+  verdict?: Verdict;
+  layers_executed?: string[];
+  errors?: string[];
+  completed_at?: string | Date | null;
+  duration_ms?: number | null;
+}
+
+export const SCAN_COLUMNS = [
+  "id",
+  "target",
+  "skill_name",
+  "skill_author",
+  "skill_sha256",
+  "status",
+  "risk_score",
+  "overall_severity",
+  "verdict",
+  "layers_executed",
+  "errors",
+  "started_at",
+  "completed_at",
+  "duration_ms",
+  "created_at",
+] as const;
+
+export const layerItem = (field: string, v: unknown) => oneOf(field, v, DETECTOR_LAYERS);
+export const stringItem = (field: string, v: unknown) => text(field, v);
+
+/** started_at/completed_at are text columns: a Date becomes ISO-8601, text is kept as given. */
+export function scanTimeText(field: string, value: unknown): string {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new ValidationError(field, `${field} is an invalid Date`);
+    return value.toISOString();
+  }
+  return nonEmptyText(field, value, 64);
+}
+
+export function scanParams(s: NewScan, now: Date, nowDb: string): SqlParam[] {
+  if (s === null || typeof s !== "object") throw new TypeError("a scan must be an object");
+  return [
+    s.id === undefined ? newId() : nonEmptyText("id", s.id, 255),
+    text("target", s.target),
+    textOrNullIn("skill_name", s.skill_name, 255),
+    textOrNullIn("skill_author", s.skill_author, 255),
+    textOrNullIn("skill_sha256", s.skill_sha256, 64),
+    s.status === undefined ? "pending" : oneOf("status", s.status, SCAN_STATUSES),
+    s.risk_score === undefined ? 0 : integerOrNull("risk_score", s.risk_score, 0),
+    s.overall_severity === undefined ? "info" : oneOf("overall_severity", s.overall_severity, SEVERITIES),
+    s.verdict === undefined ? "CLEAN" : oneOf("verdict", s.verdict, VERDICTS),
+    jsonArrayIn("layers_executed", s.layers_executed, layerItem),
+    jsonArrayIn("errors", s.errors, stringItem),
+    s.started_at === undefined ? now.toISOString() : scanTimeText("started_at", s.started_at),
+    s.completed_at === undefined || s.completed_at === null
+      ? null
+      : scanTimeText("completed_at", s.completed_at),
+    integerOrNull("duration_ms", s.duration_ms, 0),
+    s.created_at === undefined ? nowDb : instantIn("created_at", s.created_at),
+  ];
+}
+
+export function scanOut(r: Row): Scan {
+  return {
+    id: r.id as string,
+    target: r.target as string,
+    skill_name: textOrNull(r.skill_name),
+    skill_author: textOrNull(r.skill_author),
+    skill_sha256: textOrNull(r.skill_sha256),
+    status: r.status as ScanStatus,
+    risk_score: intOrNull(r.risk_score),
+    overall_severity: textOrNull(r.overall_severity) as Severity | null,
+    verdict: textOrNull(r.verdict) as Verdict | null,
+    layers_executed: jsonArrayOut<string>(r.layers_executed),
+    errors: jsonArrayOut<string>(r.errors),
+    started_at: r.started_at as string,
+    completed_at: textOrNull(r.completed_at),
+    duration_ms: intOrNull(r.duration_ms),
+    created_at: instantOut(r.created_at),
+  };
+}
+
+/** The row a read would return, built from the values just written (no read-back round trip). */
+export function rowFrom(columns: readonly string[], values: readonly SqlParam[]): Row {
+  const row: Row = {};
+  for (let i = 0; i < columns.length; i++) row[columns[i] as string] = values[i];
+  return row;
+}

@@ -1,0 +1,52 @@
+import type { DatabaseBackend } from "../backends/database-backend.ts";
+import { sql } from "../sql/index.ts";
+import { insertRows } from "./bulk-insert.ts";
+import { toDbInstant } from "./row-convert.ts";
+import { bulkUrlAnalysisParams, urlAnalysesOfScan } from "./scan-details.ts";
+import { rowFrom } from "./scan-row.ts";
+import {
+  type NewUrlAnalysis,
+  URL_ANALYSIS_COLUMNS,
+  type UrlAnalysis,
+  urlAnalysisOut,
+} from "./url-analysis-row.ts";
+import { guardWrite } from "./write-errors.ts";
+
+export class UrlAnalysisRepository {
+  constructor(private readonly db: DatabaseBackend) {}
+
+  /** Adds URL analyses to an existing scan, all or none. */
+  async createMany(scanId: string, items: readonly NewUrlAnalysis[]): Promise<UrlAnalysis[]> {
+    const rows = bulkUrlAnalysisParams(scanId, items, toDbInstant(new Date()));
+    if (rows.length === 0) return [];
+    await guardWrite(
+      () => this.db.transaction((tx) => insertRows(tx, "url_analysis", URL_ANALYSIS_COLUMNS, rows)),
+      "A URL analysis with one of these ids already exists",
+      "scan_id",
+    );
+    return rows.map((v) => urlAnalysisOut(rowFrom(URL_ANALYSIS_COLUMNS, v)));
+  }
+
+  async create(scanId: string, item: NewUrlAnalysis): Promise<UrlAnalysis> {
+    const [stored] = await this.createMany(scanId, [item]);
+    return stored as UrlAnalysis;
+  }
+
+  async get(id: string): Promise<UrlAnalysis | null> {
+    const row = await this.db.fetchOne(sql`SELECT * FROM url_analysis WHERE id = ${id}`);
+    return row === null ? null : urlAnalysisOut(row);
+  }
+
+  /** A scan's URL analyses in the order they were fetched (then by id). */
+  async listByScan(scanId: string): Promise<UrlAnalysis[]> {
+    return urlAnalysesOfScan(this.db, scanId);
+  }
+
+  /** Analyses flagged malicious for this URL (exact match), newest first. */
+  async listMaliciousByUrl(url: string): Promise<UrlAnalysis[]> {
+    const rows = await this.db.fetchAll(
+      sql`SELECT * FROM url_analysis WHERE url = ${url} AND is_malicious = ${true} ORDER BY fetched_at DESC LIMIT 500`,
+    );
+    return rows.map(urlAnalysisOut);
+  }
+}
