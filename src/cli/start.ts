@@ -1,0 +1,99 @@
+/**
+ * `bun run start`: serves the API on MALWAR_HOST:MALWAR_PORT with the configured backend.
+ *
+ * Prints one line (URL, backend, schema version; never a password), plus a notice when no API key
+ * exists and the service is open. SIGINT/SIGTERM: stop accepting connections, let in-flight
+ * requests finish (up to 10 s), write buffered usage counts, close the backend, exit 0.
+ * A configuration or storage failure at start is one line on stderr and exit 1.
+ *
+ * MALWAR_TEST_SLOW_ROUTE=1 mounts GET /api/v1/test/slow?ms=N for shutdown tests; never set it
+ * in production.
+ */
+import type { DatabaseBackend } from "../backends/database-backend.ts";
+import { loadConfig, type StorageConfig } from "../config/index.ts";
+import { MalwarError, redactUrl } from "../errors/index.ts";
+import { schemaVersion } from "../migrate/index.ts";
+import { ApiKeyRepository } from "../repositories/index.ts";
+import { type RunningService, startService } from "../service/index.ts";
+import { createBackend } from "../storage/index.ts";
+
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+function target(config: StorageConfig): string {
+  if (config.backend === "sqlite") return `sqlite (${config.dbPath})`;
+  try {
+    const url = new URL(config.postgresUrl);
+    return `postgres (${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname})`;
+  } catch {
+    return "postgres";
+  }
+}
+
+function safeMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // Multi-line messages (the missing-driver hint) keep their lines; stacks never reach the user.
+  return redactUrl(message);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const backend: DatabaseBackend = await createBackend(config);
+  let service: RunningService;
+  try {
+    service = startService({
+      backend,
+      host: config.host,
+      port: config.port,
+      testSlowRoute: process.env.MALWAR_TEST_SLOW_ROUTE === "1",
+    });
+  } catch (error) {
+    await backend.close().catch(() => {});
+    const code = (error as { code?: unknown })?.code;
+    const reason =
+      code === "EADDRINUSE" ? `${config.host}:${config.port} is already in use` : safeMessage(error);
+    throw new Error(`cannot listen: ${reason}`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`malwar: ${signal} received, finishing in-flight requests`);
+    let exitCode = 0;
+    try {
+      await service.stop({ timeoutMs: SHUTDOWN_TIMEOUT_MS });
+    } catch (error) {
+      console.error(`malwar: error while stopping the server: ${safeMessage(error)}`);
+      exitCode = 1;
+    }
+    try {
+      await backend.close();
+    } catch (error) {
+      console.error(`malwar: error while closing the backend: ${safeMessage(error)}`);
+      exitCode = 1;
+    }
+    process.exit(exitCode);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  const [version, activeKeys] = await Promise.all([
+    schemaVersion(backend),
+    new ApiKeyRepository(backend).countActive(),
+  ]);
+  console.log(`malwar listening on ${service.url} backend=${target(config)} schema_version=${version}`);
+  if (activeKeys === 0) {
+    console.log(
+      "malwar: no active API key: the service is OPEN to anyone who can reach it. " +
+        "Create one with: bun run keys create --name NAME --role admin",
+    );
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  const prefix = error instanceof MalwarError ? `malwar: ${error.name}: ` : "malwar: ";
+  console.error(prefix + safeMessage(error));
+  process.exit(1);
+}

@@ -1,0 +1,81 @@
+import type { Server } from "bun";
+import { authenticate, authorize, type Principal } from "./auth.ts";
+import { errorResponse } from "./error-response.ts";
+import { HttpError } from "./http-error.ts";
+import type { Permission } from "./permissions.ts";
+import type { ServiceApp } from "./service-app.ts";
+
+export type Method = "GET" | "POST" | "PUT" | "DELETE";
+
+/** Everything a route handler gets about its request. */
+export interface RequestContext {
+  req: Request;
+  url: URL;
+  params: Record<string, string>;
+  principal: Principal;
+  /** Client address as the socket reports it; "" when unknown. */
+  ip: string;
+  app: ServiceApp;
+}
+
+export interface MethodSpec {
+  /** null: no key needed, ever (health and readiness probes). */
+  permission: Permission | null;
+  handle(rc: RequestContext): Promise<Response>;
+}
+
+type BunRequestLike = Request & { params?: Record<string, string> };
+type ServerLike = Pick<Server<undefined>, "requestIP">;
+
+/**
+ * Wraps one path's methods with what every request shares: method check, authentication and
+ * permission, error-to-JSON mapping, and a usage count. The count is recorded after the
+ * response is decided and written later in a batch, so it never delays the answer.
+ */
+export function endpoint(app: ServiceApp, methods: Partial<Record<Method, MethodSpec>>) {
+  const allow = Object.keys(methods).join(", ");
+  return async (req: BunRequestLike, server: ServerLike): Promise<Response> => {
+    const url = new URL(req.url);
+    let principal: Principal | null = null;
+    let response: Response;
+    try {
+      const spec = methods[req.method as Method];
+      if (spec === undefined) {
+        throw new HttpError(405, "METHOD_NOT_ALLOWED", `${req.method} is not allowed here; use ${allow}.`, {
+          allow,
+        });
+      }
+      if (spec.permission !== null) {
+        principal = await authenticate(req, app.keys);
+        authorize(principal, spec.permission);
+      }
+      const ip = server.requestIP(req)?.address ?? "";
+      response = await spec.handle({
+        req,
+        url,
+        params: req.params ?? {},
+        principal: principal ?? { actor: "anonymous", role: "readonly", keyId: null },
+        ip,
+        app,
+      });
+    } catch (error) {
+      response = errorResponse(error, app.log);
+    }
+    const keyId = principal?.keyId ?? null;
+    app.recordUsage(keyId, url.pathname, req.method, response.status);
+    if (keyId !== null && response.status < 400) app.noteKeyUsed(keyId);
+    return response;
+  };
+}
+
+/** Unknown paths still answer in the JSON error shape, and still count as usage. */
+export function notFoundHandler(app: ServiceApp) {
+  return (req: Request): Response => {
+    const url = new URL(req.url);
+    const response = errorResponse(
+      new HttpError(404, "NOT_FOUND", `No route for ${req.method} ${url.pathname}.`),
+    );
+    app.recordUsage(null, url.pathname, req.method, response.status);
+    return response;
+  };
+}

@@ -1,0 +1,49 @@
+import {
+  ConflictError,
+  MalwarError,
+  NotFoundError,
+  redactUrl,
+  StorageError,
+  ValidationError,
+} from "../errors/index.ts";
+import { HttpError } from "./http-error.ts";
+import { errorBody, json } from "./json.ts";
+
+export type ErrorLogger = (line: string) => void;
+
+const defaultLogger: ErrorLogger = (line) => console.error(line);
+
+/**
+ * Turns anything thrown while handling a request into the JSON error contract. Only errors whose
+ * message was written for a client (HttpError, validation, not found, conflict) pass their
+ * message through; storage failures and surprises get a fixed sentence, because driver messages
+ * can carry SQL, file paths or connection URLs. The real error goes to the server's log.
+ */
+export function errorResponse(error: unknown, log: ErrorLogger = defaultLogger): Response {
+  if (error instanceof HttpError) {
+    return json(errorBody(error.code, error.message), error.status, error.headers);
+  }
+  if (error instanceof ValidationError) {
+    const message = error.message.includes(error.field) ? error.message : `${error.field}: ${error.message}`;
+    return json(errorBody("VALIDATION_ERROR", message), 400);
+  }
+  if (error instanceof NotFoundError) return json(errorBody("NOT_FOUND", error.message), 404);
+  if (error instanceof ConflictError) return json(errorBody("CONFLICT", error.message), 409);
+  if (error instanceof StorageError) {
+    log(`storage error while handling a request: ${describe(error)}`);
+    return json(
+      errorBody("STORAGE_UNAVAILABLE", "The storage backend is unavailable; try again later."),
+      503,
+    );
+  }
+  log(`unexpected error while handling a request: ${describe(error)}`);
+  return json(errorBody("INTERNAL_ERROR", "Internal server error."), 500);
+}
+
+function describe(error: unknown): string {
+  if (error instanceof MalwarError || error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : "";
+    return redactUrl(`${error.name}: ${error.message}${cause}`);
+  }
+  return redactUrl(String(error));
+}

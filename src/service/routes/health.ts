@@ -1,0 +1,42 @@
+import { probeDatabase, schemaVersion } from "../database-probe.ts";
+import { endpoint } from "../endpoint.ts";
+import { errorBody, json } from "../json.ts";
+import type { ServiceApp } from "../service-app.ts";
+
+/** Probes answer without a key: orchestrators and load balancers call them anonymously. */
+export function healthRoutes(app: ServiceApp) {
+  return {
+    "/api/v1/health": endpoint(app, {
+      GET: {
+        permission: null,
+        async handle() {
+          const backend = app.backend;
+          const body: Record<string, unknown> = {
+            status: "ok",
+            backend: backend.backendName,
+            schema_version: await schemaVersion(backend),
+          };
+          if (backend.backendName === "postgres") {
+            const stats = backend.poolStats();
+            body.pool = { open: stats.open, idle: stats.idle, max: stats.max };
+          }
+          return json(body);
+        },
+      },
+    }),
+    "/api/v1/ready": endpoint(app, {
+      GET: {
+        permission: null,
+        async handle() {
+          const result = await probeDatabase(app.backend, app.readyTimeoutMs);
+          if (result.ready) return json({ status: "ready" });
+          const message =
+            result.reason === "timeout"
+              ? "The database did not answer in time."
+              : "The database is not answering.";
+          return json(errorBody("NOT_READY", message), 503);
+        },
+      },
+    }),
+  };
+}

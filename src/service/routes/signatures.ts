@@ -1,0 +1,114 @@
+import { NotFoundError, ValidationError } from "../../errors/index.ts";
+import type { Repositories } from "../../repositories/index.ts";
+import { endpoint } from "../endpoint.ts";
+import { notFound } from "../http-error.ts";
+import { json } from "../json.ts";
+import { readJsonBody } from "../read-body.ts";
+import { parseOrThrow, queryObject } from "../schemas/parse.ts";
+import { checkPattern, signatureCreate, signatureListQuery, signatureUpdate } from "../schemas/signature.ts";
+import type { ServiceApp } from "../service-app.ts";
+
+/**
+ * A dangling campaign_id is the client's mistake, not a conflict: checked inside the change's
+ * transaction so the answer names the field on both backends.
+ */
+async function checkCampaign(repos: Repositories, campaignId: string | null | undefined): Promise<void> {
+  if (campaignId == null) return;
+  if ((await repos.campaigns.get(campaignId)) === null) {
+    throw new ValidationError("campaign_id", `campaign_id: no campaign with id ${campaignId}`);
+  }
+}
+
+export function signatureRoutes(app: ServiceApp) {
+  return {
+    "/api/v1/signatures": endpoint(app, {
+      GET: {
+        permission: "signatures:read",
+        async handle({ url }) {
+          const query = parseOrThrow(signatureListQuery, queryObject(url), "query");
+          const signatures = await app.repos.signatures.list(query);
+          return json({ signatures, count: signatures.length });
+        },
+      },
+      POST: {
+        permission: "signatures:write",
+        async handle(rc) {
+          const input = parseOrThrow(signatureCreate, await readJsonBody(rc.req));
+          const created = await app.change(rc, async (repos) => {
+            await checkCampaign(repos, input.campaign_id);
+            const signature = await repos.signatures.create(input);
+            return {
+              result: signature,
+              audit: {
+                event_type: "signature_created",
+                resource_type: "signature",
+                resource_id: signature.id,
+                action: "create",
+              },
+            };
+          });
+          return json(created, 201, { location: `/api/v1/signatures/${encodeURIComponent(created.id)}` });
+        },
+      },
+    }),
+    "/api/v1/signatures/:id": endpoint(app, {
+      GET: {
+        permission: "signatures:read",
+        async handle({ params }) {
+          const id = params.id ?? "";
+          const signature = await app.repos.signatures.get(id);
+          if (signature === null) throw notFound(`Signature ${id} not found.`);
+          return json(signature);
+        },
+      },
+      PUT: {
+        permission: "signatures:write",
+        async handle(rc) {
+          const id = rc.params.id ?? "";
+          const changes = parseOrThrow(signatureUpdate, await readJsonBody(rc.req));
+          const updated = await app.change(rc, async (repos) => {
+            const current = await repos.signatures.get(id);
+            if (current === null) throw new NotFoundError(`Signature ${id} not found.`);
+            // Type and value are checked as the pair they will be once stored.
+            checkPattern(
+              changes.pattern_type ?? current.pattern_type,
+              changes.pattern_value ?? current.pattern_value,
+            );
+            await checkCampaign(repos, changes.campaign_id);
+            const signature = await repos.signatures.update(id, changes);
+            return {
+              result: signature,
+              audit: {
+                event_type: "signature_updated",
+                resource_type: "signature",
+                resource_id: id,
+                action: "update",
+                details: { fields: Object.keys(changes).sort() },
+              },
+            };
+          });
+          return json(updated);
+        },
+      },
+      DELETE: {
+        permission: "signatures:write",
+        async handle(rc) {
+          const id = rc.params.id ?? "";
+          await app.change(rc, async (repos) => {
+            if (!(await repos.signatures.delete(id))) throw new NotFoundError(`Signature ${id} not found.`);
+            return {
+              result: undefined,
+              audit: {
+                event_type: "signature_deleted",
+                resource_type: "signature",
+                resource_id: id,
+                action: "delete",
+              },
+            };
+          });
+          return new Response(null, { status: 204 });
+        },
+      },
+    }),
+  };
+}

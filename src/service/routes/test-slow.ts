@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { endpoint } from "../endpoint.ts";
+import { json } from "../json.ts";
+import { parseOrThrow, queryObject } from "../schemas/parse.ts";
+import type { ServiceApp } from "../service-app.ts";
+
+const slowQuery = z.strictObject({ ms: z.coerce.number().int().min(0).max(60_000).default(1000) });
+
+/**
+ * Test-only (mounted when MALWAR_TEST_SLOW_ROUTE=1): a request that is still in flight when the
+ * process is told to stop. It touches the database after its wait, so it fails if the backend
+ * was closed under it.
+ */
+export function testSlowRoutes(app: ServiceApp) {
+  return {
+    "/api/v1/test/slow": endpoint(app, {
+      GET: {
+        permission: null,
+        async handle({ url }) {
+          const { ms } = parseOrThrow(slowQuery, queryObject(url), "query");
+          // Tests wait for this line before signalling, so the request is known to be in flight.
+          app.log(`test/slow: request started (${ms} ms)`);
+          await Bun.sleep(ms);
+          const row = await app.backend.fetchOne<{ ok: unknown }>("SELECT 1 AS ok");
+          return json({ slept_ms: ms, database: Number(row?.ok) === 1 });
+        },
+      },
+    }),
+  };
+}

@@ -1,0 +1,5 @@
+import { z } from "zod";
+import { role, text } from "./domain.ts";
+
+export const keyCreate = z.strictObject({ name: text(255).trim().min(1), role });
+export type KeyCreate = z.infer<typeof keyCreate>;

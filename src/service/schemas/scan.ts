@@ -1,0 +1,120 @@
+import { z } from "zod";
+import {
+  category,
+  detectorLayer,
+  id,
+  int4,
+  safeInt,
+  scanStatus,
+  severity,
+  stringList,
+  text,
+  verdict,
+} from "./domain.ts";
+
+/** A finding as it travels inside a scan: the findings columns without scan_id. */
+export const findingInput = z.strictObject({
+  id: id.optional(),
+  rule_id: text(255).min(1),
+  title: text(512).min(1),
+  description: text(),
+  severity,
+  confidence: z.number().min(0).max(1),
+  category,
+  detector_layer: detectorLayer,
+  line_start: int4.min(0).nullable().optional(),
+  line_end: int4.min(0).nullable().optional(),
+  snippet: text().nullable().optional(),
+  evidence: stringList.optional(),
+  ioc_values: stringList.optional(),
+  remediation: text().nullable().optional(),
+  // Stamped by the database when absent; accepted so a stored scan can be posted again verbatim.
+  detected_at: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** A URL analysis inside a scan: the url_analysis columns without scan_id. */
+export const urlAnalysisInput = z.strictObject({
+  id: id.optional(),
+  url: text().min(1),
+  final_url: text().nullable().optional(),
+  status_code: int4.min(0).nullable().optional(),
+  content_type: text(128).nullable().optional(),
+  redirect_chain: stringList.optional(),
+  is_malicious: z.boolean().optional(),
+  risk_indicators: stringList.optional(),
+  domain_reputation: z.number().nullable().optional(),
+  fetched_at: z.iso.datetime({ offset: true }).optional(),
+});
+
+/**
+ * PostgreSQL indexes scans.target with a B-tree, whose entries cannot exceed ~2.7 KB; a longer
+ * target would fail there (and only there) deep in the insert. A bound at the door keeps both
+ * backends accepting the same scans, and a path or URL is far shorter anyway.
+ */
+export const MAX_TARGET_BYTES = 2048;
+const boundedTarget = text()
+  .min(1)
+  .refine((v) => Buffer.byteLength(v, "utf8") <= MAX_TARGET_BYTES, {
+    message: `must be at most ${MAX_TARGET_BYTES} bytes of UTF-8`,
+  });
+
+export const scanInput = z
+  .strictObject({
+    // Optional: the server makes one when the client leaves it out.
+    id: id.optional(),
+    target: boundedTarget,
+    skill_name: text(255).nullable().optional(),
+    skill_author: text(255).nullable().optional(),
+    skill_sha256: text(64).nullable().optional(),
+    status: scanStatus.optional(),
+    risk_score: safeInt.min(0).nullable().optional(),
+    overall_severity: severity.optional(),
+    verdict: verdict.optional(),
+    layers_executed: z.array(detectorLayer).optional(),
+    errors: stringList.optional(),
+    started_at: text(64).min(1),
+    completed_at: text(64).nullable().optional(),
+    duration_ms: safeInt.min(0).nullable().optional(),
+    created_at: z.iso.datetime({ offset: true }).optional(),
+    findings: z.array(findingInput).default([]),
+    url_analysis: z.array(urlAnalysisInput).default([]),
+  })
+  .superRefine((scan, ctx) => {
+    // Duplicate child ids would fail as a primary-key clash deep in the transaction; name them here.
+    const seen = new Set<string>();
+    scan.findings.forEach((f, i) => {
+      if (f.id === undefined) return;
+      if (seen.has(f.id))
+        ctx.addIssue({ code: "custom", path: ["findings", i, "id"], message: "duplicate finding id" });
+      seen.add(f.id);
+    });
+    const seenUrls = new Set<string>();
+    scan.url_analysis.forEach((u, i) => {
+      if (u.id === undefined) return;
+      if (seenUrls.has(u.id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["url_analysis", i, "id"],
+          message: "duplicate url_analysis id",
+        });
+      seenUrls.add(u.id);
+    });
+    scan.findings.forEach((f, i) => {
+      if (f.line_start != null && f.line_end != null && f.line_end < f.line_start) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["findings", i, "line_end"],
+          message: "must not be before line_start",
+        });
+      }
+    });
+  });
+
+export type ScanInput = z.infer<typeof scanInput>;
+
+export const scanListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+  verdict: verdict.optional(),
+  status: scanStatus.optional(),
+});

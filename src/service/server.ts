@@ -1,0 +1,100 @@
+import type { DatabaseBackend } from "../backends/database-backend.ts";
+import { type endpoint, notFoundHandler } from "./endpoint.ts";
+import { type ErrorLogger, errorResponse } from "./error-response.ts";
+import { MAX_BODY_BYTES } from "./read-body.ts";
+import { auditRoutes } from "./routes/audit.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { keyRoutes } from "./routes/keys.ts";
+import { scanRoutes } from "./routes/scans.ts";
+import { signatureRoutes } from "./routes/signatures.ts";
+import { testSlowRoutes } from "./routes/test-slow.ts";
+import { threatIntelRoutes } from "./routes/threat-intel.ts";
+import { createServiceApp, type ServiceApp } from "./service-app.ts";
+
+export interface StartServiceOptions {
+  /** An open (and migrated) backend. The service uses it but does not own it: closing it is the caller's job. */
+  backend: DatabaseBackend;
+  host?: string;
+  /** 0 picks a free port; the chosen one is in `url`. */
+  port?: number;
+  /** Where request failures are logged (default: stderr). */
+  log?: ErrorLogger;
+  /** Mounts GET /api/v1/test/slow, for shutdown tests only. */
+  testSlowRoute?: boolean;
+  /** Deadline for GET /ready's `select 1`. */
+  readyTimeoutMs?: number;
+  /** api_usage batching: entries per insert batch and the longest an entry waits. */
+  usageBatchSize?: number;
+  usageIntervalMs?: number;
+}
+
+export interface RunningService {
+  server: Bun.Server<undefined>;
+  /** Base URL, e.g. http://127.0.0.1:8000 (the API lives under /api/v1). */
+  url: string;
+  app: ServiceApp;
+  /**
+   * Stops accepting connections, lets in-flight requests finish (up to `timeoutMs`, then cuts
+   * them), and writes the usage counts still buffered. Does not close the backend.
+   */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+/**
+ * Bun gets a body cap above ours so that our own check answers first with the JSON error; a
+ * body past Bun's cap would otherwise get Bun's empty 413.
+ */
+const BUN_BODY_CAP = MAX_BODY_BYTES * 4;
+
+export function startService(options: StartServiceOptions): RunningService {
+  const app = createServiceApp({
+    backend: options.backend,
+    log: options.log,
+    readyTimeoutMs: options.readyTimeoutMs,
+    usageBatchSize: options.usageBatchSize,
+    usageIntervalMs: options.usageIntervalMs,
+  });
+  const routes: Record<string, ReturnType<typeof endpoint>> = {
+    ...healthRoutes(app),
+    ...scanRoutes(app),
+    ...signatureRoutes(app),
+    ...threatIntelRoutes(app),
+    ...auditRoutes(app),
+    ...keyRoutes(app),
+  };
+  if (options.testSlowRoute) Object.assign(routes, testSlowRoutes(app));
+  const server = Bun.serve({
+    hostname: options.host ?? "127.0.0.1",
+    port: options.port ?? 8000,
+    maxRequestBodySize: BUN_BODY_CAP,
+    routes,
+    fetch: notFoundHandler(app),
+    error: (error) => errorResponse(error, app.log),
+  });
+  const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
+  const url = `http://${host}:${server.port}`;
+
+  let stopping: Promise<void> | null = null;
+  const stop = (stopOptions: { timeoutMs?: number } = {}): Promise<void> => {
+    stopping ??= (async () => {
+      const timeoutMs = stopOptions.timeoutMs ?? 10_000;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const graceful = server.stop(false);
+      const expired = new Promise<"expired">((resolve) => {
+        timer = setTimeout(() => resolve("expired"), timeoutMs);
+      });
+      try {
+        if ((await Promise.race([graceful, expired])) === "expired") {
+          app.log(`shutdown: requests still running after ${timeoutMs} ms were cut off`);
+          await server.stop(true);
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+      await app.drain();
+    })();
+    return stopping;
+  };
+
+  return { server, url, app, stop };
+}

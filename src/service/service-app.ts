@@ -1,0 +1,126 @@
+import type { DatabaseBackend } from "../backends/database-backend.ts";
+import { redactUrl } from "../errors/index.ts";
+import { ApiUsageRepository, createRepositories, type Repositories } from "../repositories/index.ts";
+import type { KeyVerifier } from "./auth.ts";
+import type { RequestContext } from "./endpoint.ts";
+import type { ErrorLogger } from "./error-response.ts";
+import { type UsageEntry, UsageRecorder } from "./usage-recorder.ts";
+
+/** What an audited change says about itself; who, from where and when are filled in. */
+export interface ChangeRecord {
+  event_type: string;
+  resource_type: string;
+  resource_id: string;
+  action: "create" | "update" | "delete";
+  details?: Record<string, unknown>;
+}
+
+/** State shared by every route of one running service. */
+export interface ServiceApp {
+  backend: DatabaseBackend;
+  repos: Repositories;
+  keys: KeyVerifier;
+  log: ErrorLogger;
+  readyTimeoutMs: number;
+  usage: UsageRecorder;
+  recordUsage(keyId: string | null, endpoint: string, method: string, status: number): void;
+  /** Stamps api_keys.last_used after a successful request, at most once a minute per key, off the response path. */
+  noteKeyUsed(keyId: string): void;
+  /** Waits for background writes (usage counts, last_used stamps); call before closing the backend. */
+  drain(): Promise<void>;
+  /**
+   * Runs a change and its audit row in one transaction: both are stored or neither is, so a
+   * failed request leaves nothing behind and a stored change always has its audit row.
+   */
+  change<T>(
+    rc: RequestContext,
+    work: (repos: Repositories) => Promise<{ result: T; audit: ChangeRecord }>,
+  ): Promise<T>;
+}
+
+export interface ServiceAppOptions {
+  backend: DatabaseBackend;
+  log?: ErrorLogger;
+  readyTimeoutMs?: number;
+  usageBatchSize?: number;
+  usageIntervalMs?: number;
+}
+
+const MAX_ENDPOINT = 512;
+/** last_used is for spotting stale keys, so minute precision is plenty and saves a write per request. */
+const KEY_TOUCH_INTERVAL_MS = 60_000;
+
+export function createServiceApp(options: ServiceAppOptions): ServiceApp {
+  const { backend } = options;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const repos = createRepositories(backend);
+  const usage = new UsageRecorder(
+    async (entries: readonly UsageEntry[]) => {
+      // One transaction per batch: one commit (one fsync on SQLite) instead of one per request.
+      await backend.transaction(async (tx) => {
+        const usageRepo = new ApiUsageRepository(tx);
+        for (const entry of entries) await usageRepo.record(entry);
+      });
+    },
+    { log, batchSize: options.usageBatchSize, intervalMs: options.usageIntervalMs },
+  );
+  const lastTouched = new Map<string, number>();
+  const pendingTouches = new Set<Promise<void>>();
+  return {
+    backend,
+    repos,
+    keys: repos.apiKeys,
+    log,
+    readyTimeoutMs: options.readyTimeoutMs ?? 2000,
+    usage,
+    recordUsage(keyId, endpoint, method, status) {
+      usage.record({
+        api_key: keyId,
+        endpoint: endpoint.length > MAX_ENDPOINT ? endpoint.slice(0, MAX_ENDPOINT) : endpoint,
+        method: method.slice(0, 16),
+        status_code: status,
+        timestamp: new Date().toISOString(),
+      });
+    },
+    noteKeyUsed(keyId) {
+      const now = Date.now();
+      if (now - (lastTouched.get(keyId) ?? 0) < KEY_TOUCH_INTERVAL_MS) return;
+      lastTouched.set(keyId, now);
+      const touch = repos.apiKeys
+        .touchLastUsed(keyId, new Date(now))
+        .catch((error: unknown) => {
+          lastTouched.delete(keyId);
+          log(
+            `api_keys: could not stamp last_used: ${redactUrl(error instanceof Error ? error.message : String(error))}`,
+          );
+        })
+        .finally(() => pendingTouches.delete(touch));
+      pendingTouches.add(touch);
+    },
+    async drain() {
+      await Promise.all(pendingTouches);
+      await usage.flush();
+    },
+    change(rc, work) {
+      return backend.transaction(async (tx) => {
+        const txRepos = createRepositories(tx);
+        const { result, audit } = await work(txRepos);
+        await txRepos.auditLog.append({
+          event_type: audit.event_type,
+          actor: rc.principal.actor,
+          resource_type: audit.resource_type,
+          resource_id: audit.resource_id,
+          action: audit.action,
+          details: {
+            method: rc.req.method,
+            path: rc.url.pathname,
+            role: rc.principal.role,
+            ...audit.details,
+          },
+          ip_address: rc.ip.slice(0, 45),
+        });
+        return result;
+      });
+    },
+  };
+}
