@@ -50,14 +50,32 @@ function checkPostgresUrl(url: string, name: string): void {
   try {
     parsed = new URL(url);
   } catch {
-    fail(name, redactUrl(url), "is not a valid URL");
+    fail(name, hidePassword(url), "is not a valid URL");
   }
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
-    fail(name, redactUrl(url), "must start with postgres:// or postgresql://");
+    fail(name, hidePassword(url), "must start with postgres:// or postgresql://");
   }
   if (parsed.hostname === "" && !parsed.searchParams.has("host")) {
-    fail(name, redactUrl(url), "has no host");
+    fail(name, hidePassword(url), "has no host");
   }
+}
+
+/**
+ * redactUrl stops at the first `@`, so a password typed with a raw `@` in it (`p@ss`) would
+ * keep its tail; a URL being refused is exactly where such typos show up. Everything between
+ * `user:` and the last `@` before the path goes.
+ */
+function hidePassword(url: string): string {
+  const scheme = url.indexOf("://");
+  // Without a scheme ("user:pw@host"), what looks like one is really the user name.
+  const start = scheme === -1 ? 0 : scheme + 3;
+  const authorityEnd = url.slice(start).search(/[/?#]/);
+  const end = authorityEnd === -1 ? url.length : start + authorityEnd;
+  const authority = url.slice(start, end);
+  const at = authority.lastIndexOf("@");
+  const colon = authority.indexOf(":");
+  if (at === -1 || colon === -1 || colon > at) return redactUrl(url);
+  return `${url.slice(0, start)}${authority.slice(0, colon + 1)}***${authority.slice(at)}${url.slice(end)}`;
 }
 
 function checkInteger(value: number, name: string, min: number): void {

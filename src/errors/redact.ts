@@ -3,7 +3,8 @@
  * Works on text that may only contain a URL somewhere inside it.
  */
 export function redactUrl(text: string): string {
-  return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, "$1***@");
+  // Greedy up to the last "@" of the run: a password may itself hold an unencoded "@".
+  return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)\S*@/gi, "$1***@");
 }
 
 /** Removes every occurrence of the given secrets, for driver messages that echo them. */

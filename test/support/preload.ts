@@ -1,3 +1,9 @@
+import { setDefaultTimeout } from "bun:test";
+
+// Suites that spawn processes or create PostgreSQL databases outlast Bun's 5 s default on a
+// loaded 2-core machine; bunfig.toml has no key for this, the preload does it for every file.
+setDefaultTimeout(60_000);
+
 // Tests never read a developer's .env or MALWAR_* settings by accident: each test that needs
 // configuration passes it explicitly.
 for (const key of Object.keys(process.env)) {

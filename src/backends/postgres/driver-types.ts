@@ -1,0 +1,37 @@
+/*
+ * The slice of the postgres.js API this backend uses, declared structurally so that only
+ * load-driver.ts names the package (and only for types) while everything else stays testable
+ * against these shapes.
+ */
+
+/** A result: rows (an Array subclass in the driver) plus the command tag's count. */
+export interface DriverResult extends ReadonlyArray<Record<string, unknown>> {
+  readonly count: number | null;
+  readonly command: string;
+}
+
+export interface DriverQueryOptions {
+  prepare?: boolean;
+  simple?: boolean;
+}
+
+/** What runs statements: the pool itself, a transaction or a savepoint. */
+export interface DriverHandle {
+  unsafe(text: string, params?: unknown[], options?: DriverQueryOptions): Promise<DriverResult>;
+}
+
+export interface DriverTransaction extends DriverHandle {
+  savepoint<T>(fn: (tx: DriverTransaction) => Promise<T>): Promise<T>;
+}
+
+export interface DriverPool extends DriverHandle {
+  begin<T>(fn: (tx: DriverTransaction) => Promise<T>): Promise<T>;
+  end(options?: { timeout?: number }): Promise<void>;
+}
+
+/** A server NOTICE/WARNING as the driver reports it. */
+export interface DriverNotice {
+  severity?: string;
+  code?: string;
+  message?: string;
+}

@@ -1,0 +1,64 @@
+import type { NoticeHandler } from "./notice-log.ts";
+import { DRIVER_TYPES } from "./type-parsers.ts";
+
+/** Options of `PostgresDatabase.create`, in the project's units (seconds, ms, booleans). */
+export interface PostgresOptions {
+  /** Connections opened by `create` and kept open. */
+  min: number;
+  /** Hard cap on connections, in use or idle. */
+  max: number;
+  /** Seconds `create` keeps retrying the first connections (a database starting alongside). */
+  connectTimeout?: number;
+  /** Milliseconds before the server cancels a statement; 0 = none. */
+  statementTimeout?: number;
+  /** Named prepared statements; false behind PgBouncer/Supavisor in transaction mode. */
+  prepare?: boolean;
+  /** Seconds a connection above `min` may stay idle before it is closed. */
+  idleTimeout?: number;
+  /** `application_name` of the sessions, as pg_stat_activity shows it. */
+  applicationName?: string;
+  /** Where server NOTICEs go (default: the debug log). */
+  onNotice?: NoticeHandler;
+}
+
+export type ResolvedPostgresOptions = Required<PostgresOptions>;
+
+export const POSTGRES_DEFAULTS = {
+  connectTimeout: 30,
+  statementTimeout: 30_000,
+  prepare: true,
+  idleTimeout: 30,
+  applicationName: "malwar",
+} as const;
+
+/**
+ * Bounds one connection attempt once the pool runs, so a query never waits forever on a host that
+ * swallows packets. Start-up retries around it for the whole `connectTimeout`.
+ */
+export function perAttemptConnectTimeout(connectTimeout: number): number {
+  return Math.min(10, Math.max(1, Math.ceil(connectTimeout)));
+}
+
+/** What the driver is given for one of the pool's parts. */
+export function driverOptions(
+  options: ResolvedPostgresOptions,
+  part: { max: number; idleTimeout: number | null; onClose: () => void },
+): Record<string, unknown> {
+  return {
+    max: part.max,
+    // null: never close for idleness (the driver would close the kept minimum too).
+    idle_timeout: part.idleTimeout ?? null,
+    connect_timeout: perAttemptConnectTimeout(options.connectTimeout),
+    prepare: options.prepare,
+    types: DRIVER_TYPES,
+    onnotice: options.onNotice,
+    onclose: part.onClose,
+    connection: {
+      application_name: options.applicationName,
+      // Sessions read and write UTC whatever the server's or the database's zone: DEFAULT NOW()
+      // into a TIMESTAMP column then holds UTC, as the schema requires.
+      TimeZone: "UTC",
+      statement_timeout: options.statementTimeout,
+    },
+  };
+}

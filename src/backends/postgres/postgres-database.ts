@@ -1,0 +1,151 @@
+import { StorageError } from "../../errors/index.ts";
+import type { PoolStats } from "../database-backend.ts";
+import { connectWithRetry } from "./connect-with-retry.ts";
+import { ConnectionPool } from "./connection-pool.ts";
+import { describeTarget } from "./connection-target.ts";
+import type { DriverPool, DriverQueryOptions, DriverResult, DriverTransaction } from "./driver-types.ts";
+import { loadPostgresDriver } from "./load-driver.ts";
+import { logNoticeToDebug } from "./notice-log.ts";
+import {
+  driverOptions,
+  POSTGRES_DEFAULTS,
+  type PostgresOptions,
+  type ResolvedPostgresOptions,
+} from "./pool-options.ts";
+import { PostgresSession } from "./postgres-session.ts";
+import { PostgresTransaction } from "./postgres-transaction.ts";
+import { isSafeToRetry, MAX_RETRIES, retryDelayMs } from "./retry-policy.ts";
+
+export type { PostgresOptions } from "./pool-options.ts";
+
+/**
+ * Seconds `close()` gives the driver to end its sockets politely before cutting them. Nothing is
+ * in flight by then (close drained the pool first); the driver can otherwise wait forever on a
+ * connection it reopened after the server killed the previous one.
+ */
+const END_TIMEOUT_SECONDS = 1;
+
+/**
+ * The pooled PostgreSQL backend (postgres.js). `create` resolves once `min` connections are open;
+ * statements outside `transaction` run on any pooled connection and auto-commit.
+ */
+export class PostgresDatabase extends PostgresSession {
+  readonly #pool: ConnectionPool;
+  #closing: Promise<void> | undefined;
+
+  private constructor(pool: ConnectionPool, options: ResolvedPostgresOptions, secrets: readonly string[]) {
+    super({ prepare: options.prepare, secrets, stats: () => pool.stats() });
+    this.#pool = pool;
+  }
+
+  static async create(url: string, options: PostgresOptions): Promise<PostgresDatabase> {
+    const resolved = resolveOptions(options);
+    const target = describeTarget(url);
+    const postgres = await loadPostgresDriver();
+    const pool = await connectWithRetry(
+      async () => {
+        const candidate = new ConnectionPool(
+          resolved.min,
+          resolved.max,
+          resolved.idleTimeout,
+          (spec) =>
+            // The driver's typings are generic over custom types; this backend sees its own slice.
+            postgres(url, driverOptions(resolved, spec)) as unknown as DriverPool,
+        );
+        try {
+          await candidate.warm();
+          return candidate;
+        } catch (error) {
+          // A fresh pool per attempt: the driver's own reconnect backoff would add up with ours.
+          await candidate.end(0);
+          throw error;
+        }
+      },
+      resolved.connectTimeout,
+      target,
+    );
+    return new PostgresDatabase(pool, resolved, target.secrets);
+  }
+
+  async lockForMigration(): Promise<void> {
+    throw new StorageError("lockForMigration() must be called inside transaction()", {
+      code: "NOT_IN_TRANSACTION",
+    });
+  }
+
+  override poolStats(): PoolStats {
+    return this.#pool.stats();
+  }
+
+  /** Lets running statements and transactions finish, then closes every connection. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#pool.drain();
+      await this.#pool.end(END_TIMEOUT_SECONDS);
+    })();
+    return this.#closing;
+  }
+
+  protected async run(text: string, values: unknown[], options: DriverQueryOptions): Promise<DriverResult> {
+    for (let attempt = 0; ; attempt++) {
+      this.#assertOpen();
+      try {
+        return await this.#pool.run((pool) => pool.unsafe(text, values, options));
+      } catch (error) {
+        if (attempt >= MAX_RETRIES || this.#closing || !isSafeToRetry(error)) throw error;
+        await Bun.sleep(retryDelayMs(attempt));
+      }
+    }
+  }
+
+  protected async atomically<T>(work: (tx: DriverTransaction) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      this.#assertOpen();
+      let started = false;
+      try {
+        return await this.#pool.run((pool) =>
+          pool.begin((tx) => {
+            started = true;
+            return work(tx);
+          }),
+        );
+      } catch (error) {
+        // Only a BEGIN that failed on a dead connection is retried: once `work` ran, its
+        // statements died with the transaction and are the caller's to repeat.
+        if (started || attempt >= MAX_RETRIES || this.#closing || !isSafeToRetry(error)) throw error;
+        await Bun.sleep(retryDelayMs(attempt));
+      }
+    }
+  }
+
+  protected openTransaction(tx: DriverTransaction): PostgresTransaction {
+    return new PostgresTransaction(tx, this.context);
+  }
+
+  #assertOpen(): void {
+    if (this.#closing) throw new StorageError("The PostgreSQL backend is closed", { code: "BACKEND_CLOSED" });
+  }
+}
+
+function resolveOptions(options: PostgresOptions): ResolvedPostgresOptions {
+  const min = options?.min;
+  const max = options?.max;
+  if (!Number.isSafeInteger(min) || min < 0 || !Number.isSafeInteger(max) || max < 1 || min > max) {
+    throw new StorageError(
+      `PostgreSQL pool sizes need 0 <= min <= max and max >= 1 (got min=${min}, max=${max})`,
+      {
+        code: "INVALID_OPTIONS",
+      },
+    );
+  }
+  return {
+    min,
+    max,
+    connectTimeout: options.connectTimeout ?? POSTGRES_DEFAULTS.connectTimeout,
+    statementTimeout: options.statementTimeout ?? POSTGRES_DEFAULTS.statementTimeout,
+    prepare: options.prepare ?? POSTGRES_DEFAULTS.prepare,
+    idleTimeout: options.idleTimeout ?? POSTGRES_DEFAULTS.idleTimeout,
+    applicationName: options.applicationName ?? POSTGRES_DEFAULTS.applicationName,
+    onNotice: options.onNotice ?? logNoticeToDebug,
+  };
+}

@@ -1,0 +1,43 @@
+import { driverCodeOf } from "./postgres-errors.ts";
+
+/*
+ * When a pooled statement may run again on a fresh connection after its connection died.
+ * After a server restart or pg_terminate_backend, the pool still holds the dead sockets until
+ * their close events are processed, and the next statements are handed to them; they fail
+ * without having run:
+ *  - the connection never reached the server (refused, unresolved, timed out connecting);
+ *  - the server ended the session (57P01/57P02/57P03): a terminated backend rolls back what it
+ *    was running, and an idle one never read the statement;
+ *  - the socket was reset or closed under the statement: the backend was gone when it arrived.
+ * The last case is ambiguous in one narrow window (the server crashes after committing an
+ * auto-commit statement and before its reply leaves), where a retried write could apply twice;
+ * rows with their own ids then fail as a conflict. Reporting every lost connection instead would fail
+ * the first requests after each database restart.
+ * Statements inside a transaction are never retried: the transaction died with its connection.
+ */
+
+const RETRYABLE = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "CONNECT_TIMEOUT",
+  "57P01",
+  "57P02",
+  "57P03",
+  "CONNECTION_CLOSED",
+  "ECONNRESET",
+  "EPIPE",
+]);
+
+/** Attempts after the first: dead pooled sockets are noticed together, so a few suffice. */
+export const MAX_RETRIES = 3;
+
+export function isSafeToRetry(error: unknown): boolean {
+  const code = driverCodeOf(error);
+  return code !== undefined && RETRYABLE.has(code);
+}
+
+/** A short pause that lets the event loop process the close events of the other dead sockets. */
+export function retryDelayMs(attempt: number): number {
+  return 10 * 2 ** attempt;
+}
