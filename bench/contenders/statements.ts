@@ -1,0 +1,150 @@
+/**
+ * The SQL the project's repositories send for each workload, spelled out once for the raw
+ * contenders so they run exactly the same statements (src/repositories/scan-repository.ts,
+ * scan-details.ts, bulk-insert.ts, finding-repository.ts, api-usage-repository.ts).
+ */
+import type { FindingRow, ScanWithFindings, UsageRow } from "../fixtures.ts";
+
+export type Dialect = "sqlite" | "postgres";
+
+export const SCAN_COLUMNS = [
+  "id",
+  "target",
+  "skill_name",
+  "skill_author",
+  "skill_sha256",
+  "status",
+  "risk_score",
+  "overall_severity",
+  "verdict",
+  "layers_executed",
+  "errors",
+  "started_at",
+  "completed_at",
+  "duration_ms",
+  "created_at",
+] as const;
+
+export const FINDING_COLUMNS = [
+  "id",
+  "scan_id",
+  "rule_id",
+  "title",
+  "description",
+  "severity",
+  "confidence",
+  "category",
+  "detector_layer",
+  "line_start",
+  "line_end",
+  "snippet",
+  "evidence",
+  "ioc_values",
+  "remediation",
+  "detected_at",
+] as const;
+
+/** The layer's own per-statement cap (bulk-insert.ts): 16,000 parameters, 1,000 finding rows. */
+export const MULTI_ROW_PARAMS = 16_000;
+
+/** Multi-row INSERT text with `rows` value tuples, markers numbered as the dialect wants. */
+export function insertText(
+  dialect: Dialect,
+  table: string,
+  columns: readonly string[],
+  rows: number,
+): string {
+  let n = 0;
+  const tuples: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const marks = columns.map(() => (dialect === "postgres" ? `$${++n}` : "?"));
+    tuples.push(`(${marks.join(", ")})`);
+  }
+  return `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${tuples.join(", ")}`;
+}
+
+const SEVERITY_RANK =
+  "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 WHEN 'info' THEN 4 ELSE 5 END";
+
+function byteOrder(dialect: Dialect): string {
+  return dialect === "postgres" ? 'COLLATE "C"' : "COLLATE BINARY";
+}
+
+function mark(dialect: Dialect, n: number): string {
+  return dialect === "postgres" ? `$${n}` : "?";
+}
+
+export function readStatements(dialect: Dialect) {
+  return {
+    scanById: `SELECT * FROM scans WHERE id = ${mark(dialect, 1)}`,
+    findingsOfScan: `SELECT * FROM findings WHERE scan_id = ${mark(dialect, 1)} ORDER BY ${SEVERITY_RANK}, id ${byteOrder(dialect)}`,
+    urlAnalysesOfScan: `SELECT * FROM url_analysis WHERE scan_id = ${mark(dialect, 1)} ORDER BY fetched_at, id ${byteOrder(dialect)}`,
+    // PostgreSQL's getScanWithDetails (scan-details.ts loadAggregated): one round trip.
+    scanWithDetailsAggregated: `SELECT s.*,
+      (SELECT COALESCE(json_agg(f ORDER BY ${SEVERITY_RANK}, f.id COLLATE "C"), '[]')::text
+         FROM findings f WHERE f.scan_id = s.id) AS malwar_findings_json,
+      (SELECT COALESCE(json_agg(u ORDER BY u.fetched_at, u.id COLLATE "C"), '[]')::text
+         FROM url_analysis u WHERE u.scan_id = s.id) AS malwar_url_analysis_json
+    FROM scans s WHERE s.id = ${mark(dialect, 1)}`,
+    listRecent: `SELECT * FROM scans ORDER BY created_at DESC, id ${byteOrder(dialect)} DESC LIMIT ${mark(dialect, 1)} OFFSET ${mark(dialect, 2)}`,
+    appendUsage: `INSERT INTO api_usage (api_key, endpoint, method, status_code) VALUES (${mark(dialect, 1)}, ${mark(dialect, 2)}, ${mark(dialect, 3)}, ${mark(dialect, 4)})`,
+  };
+}
+
+/** `YYYY-MM-DD HH:MM:SS.sss` UTC: how the repositories stamp created_at / detected_at. */
+export function dbInstant(date: Date): string {
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/** The scan's values in SCAN_COLUMNS order, JSON columns as text, as the repository binds them. */
+export function scanValues(s: ScanWithFindings, now: string): (string | number | null)[] {
+  return [
+    s.id,
+    s.target,
+    s.skill_name,
+    s.skill_author,
+    s.skill_sha256,
+    s.status,
+    s.risk_score,
+    s.overall_severity,
+    s.verdict,
+    JSON.stringify(s.layers_executed),
+    JSON.stringify(s.errors),
+    s.started_at,
+    s.completed_at,
+    s.duration_ms,
+    now,
+  ];
+}
+
+/** Appends one finding's values in FINDING_COLUMNS order to `out`. */
+export function pushFindingValues(
+  out: (string | number | null)[],
+  scanId: string,
+  f: FindingRow,
+  now: string,
+): void {
+  out.push(
+    f.id,
+    scanId,
+    f.rule_id,
+    f.title,
+    f.description,
+    f.severity,
+    f.confidence,
+    f.category,
+    f.detector_layer,
+    f.line_start,
+    f.line_end,
+    f.snippet,
+    JSON.stringify(f.evidence),
+    JSON.stringify(f.ioc_values),
+    f.remediation,
+    now,
+  );
+}
+
+export function usageValues(u: UsageRow): (string | number)[] {
+  return [u.api_key, u.endpoint, u.method, u.status_code];
+}

@@ -1,0 +1,117 @@
+/**
+ * What `bun run bench` runs, from argv and the environment. Flags win over env:
+ *   --quick | BENCH_QUICK=1            smaller counts and fewer rounds, for development
+ *   --only sqlite|postgres|BENCH_ONLY  one backend (W6 and the adapter bench follow it)
+ *   --rounds N | BENCH_ROUNDS          interleaved raw/ours rounds per workload
+ *   --skip w6,adapter | BENCH_SKIP     leave parts out
+ *   --pg-url URL | BENCH_POSTGRES_URL  admin URL of the server that hosts the throwaway databases
+ *   --http-seconds N | BENCH_HTTP_SECONDS  length of each W6 load run
+ */
+export type BenchBackend = "sqlite" | "postgres";
+export type BenchPart = "workloads" | "w6" | "adapter";
+
+export interface Counts {
+  w1Scans: number;
+  findingsPerScan: number;
+  w2Gets: number;
+  w3Lists: number;
+  w3Limit: number;
+  w4Rows: number;
+  w5Appends: number;
+  w5Workers: number;
+  poolSize: number;
+  w6Connections: number;
+}
+
+export interface BenchOptions {
+  quick: boolean;
+  backends: BenchBackend[];
+  parts: BenchPart[];
+  rounds: number;
+  httpSeconds: number;
+  httpRounds: number;
+  postgresAdminUrl: string;
+  counts: Counts;
+}
+
+const FULL: Counts = {
+  w1Scans: 2_000,
+  findingsPerScan: 10,
+  w2Gets: 20_000,
+  w3Lists: 2_000,
+  w3Limit: 50,
+  w4Rows: 100_000,
+  w5Appends: 20_000,
+  w5Workers: 10,
+  poolSize: 10,
+  w6Connections: 20,
+};
+
+// Quick mode keeps every code path and the workload shapes; only the repetition shrinks.
+const QUICK: Counts = {
+  ...FULL,
+  w1Scans: 400,
+  w2Gets: 4_000,
+  w3Lists: 400,
+  w4Rows: 20_000,
+  w5Appends: 4_000,
+};
+
+function flagValue(argv: readonly string[], name: string): string | undefined {
+  const eq = argv.find((a) => a.startsWith(`--${name}=`));
+  if (eq) return eq.slice(name.length + 3);
+  const at = argv.indexOf(`--${name}`);
+  if (at >= 0 && at + 1 < argv.length && !argv[at + 1]?.startsWith("--")) return argv[at + 1];
+  return undefined;
+}
+
+function positiveInt(raw: string | undefined, what: string, fallback: number): number {
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${what} must be a positive integer, got ${raw}`);
+  return n;
+}
+
+function truthy(raw: string | undefined): boolean {
+  return raw !== undefined && ["1", "true", "yes"].includes(raw.toLowerCase());
+}
+
+export function parseOptions(
+  argv: readonly string[] = process.argv.slice(2),
+  env: Record<string, string | undefined> = process.env,
+): BenchOptions {
+  const quick = argv.includes("--quick") || truthy(env.BENCH_QUICK);
+
+  const only = (flagValue(argv, "only") ?? env.BENCH_ONLY ?? "").toLowerCase();
+  let backends: BenchBackend[];
+  if (only === "") backends = ["sqlite", "postgres"];
+  else if (only === "sqlite" || only === "postgres") backends = [only];
+  else throw new Error(`--only takes sqlite or postgres, got ${only}`);
+
+  const skip = new Set(
+    (flagValue(argv, "skip") ?? env.BENCH_SKIP ?? "")
+      .split(",")
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  const parts = (["workloads", "w6", "adapter"] as const).filter((p) => !skip.has(p));
+
+  return {
+    quick,
+    backends,
+    parts,
+    rounds: positiveInt(flagValue(argv, "rounds") ?? env.BENCH_ROUNDS, "--rounds", quick ? 2 : 5),
+    httpSeconds: positiveInt(
+      flagValue(argv, "http-seconds") ?? env.BENCH_HTTP_SECONDS,
+      "--http-seconds",
+      quick ? 2 : 5,
+    ),
+    httpRounds: quick ? 1 : 3,
+    postgresAdminUrl:
+      flagValue(argv, "pg-url") ??
+      env.BENCH_POSTGRES_URL ??
+      env.MALWAR_TEST_POSTGRES_URL ??
+      "postgres://postgres@127.0.0.1:5432/postgres",
+    counts: quick ? QUICK : FULL,
+  };
+}

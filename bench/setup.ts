@@ -1,0 +1,86 @@
+/**
+ * Opens the two contenders of a backend on their own, identically migrated databases: a file each
+ * in a temp dir for SQLite, a throwaway database each for PostgreSQL. The raw side's database is
+ * migrated through the project too, so both start from the same schema.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DatabaseBackend } from "../src/backends/database-backend.ts";
+import { SQLiteBackend } from "../src/backends/sqlite/sqlite-backend.ts";
+import { runMigrations } from "../src/migrate/index.ts";
+import type { Contender } from "./contender.ts";
+import { Ours } from "./contenders/ours.ts";
+import { RawSqlite } from "./contenders/raw-sqlite.ts";
+import type { BenchBackend } from "./options.ts";
+import { createThrowaway } from "./pg-databases.ts";
+
+export interface Opened {
+  raw: Contender;
+  ours: Contender;
+  close(): Promise<void>;
+}
+
+export interface Place {
+  /** What the backend is opened on: a file path or a database URL. */
+  target: string;
+  dispose(): Promise<void>;
+}
+
+/** A fresh, empty place for a database of `backend`, removed by `dispose`. */
+export async function freshPlace(backend: BenchBackend, label: string, adminUrl: string): Promise<Place> {
+  if (backend === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), `malwar-bench-${label}-`));
+    return {
+      target: join(dir, `${label}.db`),
+      dispose: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const db = await createThrowaway(adminUrl, label);
+  return { target: db.url, dispose: () => db.drop() };
+}
+
+/** The project's backend on `place`, migrated. */
+export async function openOurs(
+  backend: BenchBackend,
+  place: Place,
+  poolSize: number,
+): Promise<DatabaseBackend> {
+  let db: DatabaseBackend;
+  if (backend === "sqlite") db = await SQLiteBackend.open(place.target);
+  else {
+    // Loaded only when PostgreSQL is benchmarked, as the project loads its driver.
+    const { PostgresDatabase } = await import("../src/backends/postgres/postgres-database.ts");
+    db = await PostgresDatabase.create(place.target, { min: poolSize, max: poolSize });
+  }
+  await runMigrations(db);
+  return db;
+}
+
+export async function openContenders(
+  backend: BenchBackend,
+  adminUrl: string,
+  poolSize: number,
+): Promise<Opened> {
+  const rawPlace = await freshPlace(backend, "raw", adminUrl);
+  const oursPlace = await freshPlace(backend, "ours", adminUrl);
+  // The raw side's schema comes from the same migrations; then the project lets go of it.
+  await (await openOurs(backend, rawPlace, 1)).close();
+  let raw: Contender;
+  if (backend === "sqlite") raw = new RawSqlite(rawPlace.target);
+  else {
+    const { RawPostgres } = await import("./contenders/raw-postgres.ts");
+    raw = await RawPostgres.open(rawPlace.target, poolSize);
+  }
+  const ours = new Ours(await openOurs(backend, oursPlace, poolSize));
+  return {
+    raw,
+    ours,
+    async close() {
+      await raw.close();
+      await ours.close();
+      await rawPlace.dispose();
+      await oursPlace.dispose();
+    },
+  };
+}
