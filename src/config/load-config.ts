@@ -18,8 +18,9 @@ const ENV_NAMES: Record<keyof StorageConfig, string> = {
   port: "MALWAR_PORT",
 };
 
-const TRUE_WORDS = new Set(["true", "1", "yes", "on"]);
-const FALSE_WORDS = new Set(["false", "0", "no", "off"]);
+// Exactly the words DESIGN.md lists; anything else (on/off included) is an unknown word.
+const TRUE_WORDS = new Set(["true", "1", "yes"]);
+const FALSE_WORDS = new Set(["false", "0", "no"]);
 
 /** Reads the MALWAR_* variables (Bun has already loaded `.env` into process.env). */
 export function loadConfig(env: Env = process.env): StorageConfig {
@@ -31,7 +32,7 @@ export function loadConfig(env: Env = process.env): StorageConfig {
   };
   const d = DEFAULT_CONFIG;
   const config: StorageConfig = {
-    backend: (read("backend")?.toLowerCase() ?? d.backend) as StorageConfig["backend"],
+    backend: backendName(read("backend"), d.backend),
     dbPath: read("dbPath") ?? d.dbPath,
     postgresUrl: read("postgresUrl") ?? d.postgresUrl,
     postgresPoolMin: integer(read("postgresPoolMin"), d.postgresPoolMin, ENV_NAMES.postgresPoolMin),
@@ -52,6 +53,18 @@ export function loadConfig(env: Env = process.env): StorageConfig {
     port: integer(read("port"), d.port, ENV_NAMES.port),
   };
   return validateConfig(config, ENV_NAMES);
+}
+
+/** Case-insensitive; the error shows the value as it was typed, not lowercased. */
+function backendName(raw: string | undefined, fallback: StorageConfig["backend"]): StorageConfig["backend"] {
+  if (raw === undefined) return fallback;
+  const name = raw.toLowerCase();
+  if (name !== "sqlite" && name !== "postgres") {
+    throw new ConfigurationError(
+      `${ENV_NAMES.backend} must be 'sqlite' or 'postgres' (got ${JSON.stringify(raw)})`,
+    );
+  }
+  return name;
 }
 
 function integer(raw: string | undefined, fallback: number, name: string): number {

@@ -4,7 +4,7 @@ import { StorageError } from "../errors/index.ts";
 export type SqlParam = string | number | bigint | boolean | null | Date | Uint8Array;
 
 /**
- * Refuses what a driver would silently mangle (bun:sqlite binds `undefined` as NULL; objects and
+ * Refuses what a driver would silently mangle (the SQLite driver binds `undefined` as NULL; objects and
  * arrays have no single SQL meaning here). Runs before anything reaches a database.
  */
 export function checkParams(values: readonly unknown[], expected?: number): void {

@@ -1,0 +1,958 @@
+/**
+ * The public contract of /work/shared/DESIGN.md, checked from the outside: everything here comes
+ * from src/index.ts only, the way an embedding server or an outside test sees it.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import {
+  ApiKeyRepository,
+  ApiUsageRepository,
+  AuditLogRepository,
+  adaptNamedToPositional,
+  adaptQuery,
+  CampaignRepository,
+  ConfigurationError,
+  closeBackend,
+  createBackend,
+  DatabaseBackend,
+  FindingRepository,
+  getBackend,
+  initBackend,
+  loadConfig,
+  MalwarError,
+  MigrationError,
+  migrationStatus,
+  PostgresDatabase,
+  PublisherRepository,
+  renderQuery,
+  runMigrations,
+  ScanRepository,
+  ScheduledJobRepository,
+  SignatureRepository,
+  SQLiteBackend,
+  SqlQuery,
+  StorageError,
+  sql,
+  UrlAnalysisRepository,
+} from "../../src/index.ts";
+import { adminClient, createTestDatabase, describePostgres, type TestDatabase } from "../support/postgres.ts";
+import { makeTempDir } from "../support/temp-dir.ts";
+
+const MIGRATION_NAMES = [
+  "initial_schema",
+  "api_usage_table",
+  "audit_log_table",
+  "api_keys_table",
+  "scheduled_scanning_tables",
+];
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a throw");
+}
+
+async function rejected(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a rejection");
+}
+
+// ---------------------------------------------------------------- errors
+
+describe("error classes", () => {
+  const cases = [
+    [MalwarError, "MalwarError"],
+    [StorageError, "StorageError"],
+    [ConfigurationError, "ConfigurationError"],
+    [MigrationError, "MigrationError"],
+  ] as const;
+
+  for (const [Cls, name] of cases) {
+    test(`${name} has a stable name and a string code`, () => {
+      const e = new Cls("boom");
+      expect(e).toBeInstanceOf(Error);
+      expect(e).toBeInstanceOf(MalwarError);
+      expect(e.name).toBe(name);
+      expect(typeof e.code).toBe("string");
+      expect(e.code.length).toBeGreaterThan(0);
+      expect(e.message).toBe("boom");
+    });
+  }
+
+  test("hierarchy: StorageError and ConfigurationError extend MalwarError; MigrationError extends StorageError", () => {
+    expect(new StorageError("x")).toBeInstanceOf(MalwarError);
+    expect(new ConfigurationError("x")).toBeInstanceOf(MalwarError);
+    expect(new ConfigurationError("x")).not.toBeInstanceOf(StorageError);
+    expect(new MigrationError("x")).toBeInstanceOf(StorageError);
+    expect(new MigrationError("x")).toBeInstanceOf(MalwarError);
+  });
+
+  test("codes differ between the classes", () => {
+    const codes = new Set(cases.map(([Cls]) => new Cls("x").code));
+    expect(codes.size).toBe(cases.length);
+  });
+});
+
+// ---------------------------------------------------------------- configuration
+
+describe("loadConfig", () => {
+  test("defaults from an empty environment", () => {
+    expect(loadConfig({})).toEqual({
+      backend: "sqlite",
+      dbPath: "malwar.db",
+      postgresUrl: "",
+      postgresPoolMin: 2,
+      postgresPoolMax: 10,
+      autoMigrate: true,
+      postgresConnectTimeout: 30,
+      postgresStatementTimeout: 30000,
+      postgresPrepare: true,
+      host: "127.0.0.1",
+      port: 8000,
+    });
+  });
+
+  test("every variable is read, with the stated units and types", () => {
+    const config = loadConfig({
+      MALWAR_DB_BACKEND: "PostgreS",
+      MALWAR_DB_PATH: ":memory:",
+      MALWAR_POSTGRES_URL: "postgresql://u:pw@db.example:5433/malwar",
+      MALWAR_POSTGRES_POOL_MIN: "0",
+      MALWAR_POSTGRES_POOL_MAX: "3",
+      MALWAR_AUTO_MIGRATE: "no",
+      MALWAR_POSTGRES_CONNECT_TIMEOUT: "5",
+      MALWAR_POSTGRES_STATEMENT_TIMEOUT: "0",
+      MALWAR_POSTGRES_PREPARE: "false",
+      MALWAR_HOST: "0.0.0.0",
+      MALWAR_PORT: "9001",
+    });
+    expect(config).toEqual({
+      backend: "postgres",
+      dbPath: ":memory:",
+      postgresUrl: "postgresql://u:pw@db.example:5433/malwar",
+      postgresPoolMin: 0,
+      postgresPoolMax: 3,
+      autoMigrate: false,
+      postgresConnectTimeout: 5,
+      postgresStatementTimeout: 0,
+      postgresPrepare: false,
+      host: "0.0.0.0",
+      port: 9001,
+    });
+  });
+
+  test("boolean words true/false/1/0/yes/no, case-insensitive", () => {
+    for (const [word, value] of [
+      ["true", true],
+      ["TRUE", true],
+      ["1", true],
+      ["yes", true],
+      ["false", false],
+      ["0", false],
+      ["No", false],
+    ] as const) {
+      expect(loadConfig({ MALWAR_AUTO_MIGRATE: word }).autoMigrate).toBe(value);
+      expect(loadConfig({ MALWAR_POSTGRES_PREPARE: word }).postgresPrepare).toBe(value);
+    }
+  });
+
+  test("reads process.env when called without an argument", () => {
+    const saved = process.env.MALWAR_PORT;
+    process.env.MALWAR_PORT = "8123";
+    try {
+      expect(loadConfig().port).toBe(8123);
+    } finally {
+      if (saved === undefined) delete process.env.MALWAR_PORT;
+      else process.env.MALWAR_PORT = saved;
+    }
+  });
+
+  const bad: [string, Record<string, string>, string, string][] = [
+    ["unknown backend", { MALWAR_DB_BACKEND: "MongoDB" }, "MALWAR_DB_BACKEND", "MongoDB"],
+    ["postgres without a URL", { MALWAR_DB_BACKEND: "postgres" }, "MALWAR_POSTGRES_URL", ""],
+    [
+      "a URL that does not parse",
+      { MALWAR_DB_BACKEND: "postgres", MALWAR_POSTGRES_URL: "not a url" },
+      "MALWAR_POSTGRES_URL",
+      "not a url",
+    ],
+    [
+      "a URL of another scheme",
+      { MALWAR_DB_BACKEND: "postgres", MALWAR_POSTGRES_URL: "mysql://h/db" },
+      "MALWAR_POSTGRES_URL",
+      "mysql://h/db",
+    ],
+    ["non-integer pool min", { MALWAR_POSTGRES_POOL_MIN: "two" }, "MALWAR_POSTGRES_POOL_MIN", "two"],
+    ["fractional pool max", { MALWAR_POSTGRES_POOL_MAX: "2.5" }, "MALWAR_POSTGRES_POOL_MAX", "2.5"],
+    ["negative pool min", { MALWAR_POSTGRES_POOL_MIN: "-1" }, "MALWAR_POSTGRES_POOL_MIN", "-1"],
+    ["negative pool max", { MALWAR_POSTGRES_POOL_MAX: "-4" }, "MALWAR_POSTGRES_POOL_MAX", "-4"],
+    [
+      "min > max",
+      { MALWAR_POSTGRES_POOL_MIN: "5", MALWAR_POSTGRES_POOL_MAX: "4" },
+      "MALWAR_POSTGRES_POOL_MIN",
+      "5",
+    ],
+    [
+      "max = 0",
+      { MALWAR_POSTGRES_POOL_MIN: "0", MALWAR_POSTGRES_POOL_MAX: "0" },
+      "MALWAR_POSTGRES_POOL_MAX",
+      "0",
+    ],
+    ["unknown boolean word", { MALWAR_AUTO_MIGRATE: "maybe" }, "MALWAR_AUTO_MIGRATE", "maybe"],
+    [
+      "unknown boolean word (prepare)",
+      { MALWAR_POSTGRES_PREPARE: "sure" },
+      "MALWAR_POSTGRES_PREPARE",
+      "sure",
+    ],
+    ["a word outside true/false/1/0/yes/no", { MALWAR_AUTO_MIGRATE: "on" }, "MALWAR_AUTO_MIGRATE", "on"],
+  ];
+  for (const [label, env, variable, value] of bad) {
+    test(`ConfigurationError: ${label}`, () => {
+      const error = thrown(() => loadConfig(env));
+      expect(error).toBeInstanceOf(ConfigurationError);
+      const message = (error as Error).message;
+      expect(message).toContain(variable);
+      if (value !== "") expect(message).toContain(value);
+    });
+  }
+
+  test("a refused URL never shows its password", () => {
+    for (const url of ["postgres://user:s3cretpw@", "postgres://user:s3cretpw@host:notaport/db"]) {
+      const error = thrown(() => loadConfig({ MALWAR_DB_BACKEND: "postgres", MALWAR_POSTGRES_URL: url }));
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toContain("MALWAR_POSTGRES_URL");
+      expect((error as Error).message).not.toContain("s3cretpw");
+    }
+  });
+});
+
+// ---------------------------------------------------------------- queries
+
+describe("sql tag and renderQuery", () => {
+  test("values become parameters; nested queries are inlined with theirs", () => {
+    const inner = sql`b = ${2}`;
+    const q = sql`SELECT * FROM t WHERE a = ${1} AND ${inner} AND c = ${"x"}`;
+    expect(q).toBeInstanceOf(SqlQuery);
+    expect(renderQuery(q, "sqlite")).toEqual({
+      text: "SELECT * FROM t WHERE a = ? AND b = ? AND c = ?",
+      values: [1, 2, "x"],
+    });
+    expect(renderQuery(q, "postgres")).toEqual({
+      text: "SELECT * FROM t WHERE a = $1 AND b = $2 AND c = $3",
+      values: [1, 2, "x"],
+    });
+  });
+
+  test("sql.join: default separator, string separator as raw text, SqlQuery separator", () => {
+    const parts = [sql`a = ${1}`, sql`b = ${2}`];
+    expect(renderQuery(sql.join(parts), "postgres").text).toBe("a = $1, b = $2");
+    expect(renderQuery(sql.join(parts, " AND "), "postgres")).toEqual({
+      text: "a = $1 AND b = $2",
+      values: [1, 2],
+    });
+    expect(renderQuery(sql.join(parts, sql` OR ${0} OR `), "postgres")).toEqual({
+      text: "a = $1 OR $2 OR b = $3",
+      values: [1, 0, 2],
+    });
+  });
+
+  test("sql.ident quotes and doubles quotes; sql.unsafe splices raw text", () => {
+    expect(renderQuery(sql`SELECT ${sql.ident('we"ird')} FROM t`, "sqlite").text).toBe(
+      'SELECT "we""ird" FROM t',
+    );
+    const q = sql`SELECT 1 ${sql.unsafe("ORDER BY 1")}`;
+    expect(renderQuery(q, "postgres")).toEqual({ text: "SELECT 1 ORDER BY 1", values: [] });
+  });
+
+  test("sql.list renders ?, ?, ? and refuses an empty list", () => {
+    expect(renderQuery(sql`x IN (${sql.list([1, 2, 3])})`, "sqlite")).toEqual({
+      text: "x IN (?, ?, ?)",
+      values: [1, 2, 3],
+    });
+    expect(renderQuery(sql`x IN (${sql.list(["a", "b"])})`, "postgres").text).toBe("x IN ($1, $2)");
+    expect(() => sql.list([])).toThrow();
+  });
+});
+
+describe("adaptQuery", () => {
+  test("rewrites ? to $n for postgres, leaves sqlite unchanged, throws on another dialect", () => {
+    expect(adaptQuery("SELECT ? , ?", "postgres")).toBe("SELECT $1 , $2");
+    expect(adaptQuery("SELECT ? , ?", "sqlite")).toBe("SELECT ? , ?");
+    expect(() => adaptQuery("SELECT ?", "mysql" as never)).toThrow();
+  });
+
+  test("leaves ? alone in literals, identifiers, comments and dollar-quoted bodies", () => {
+    const text = [
+      "SELECT ?, 'it''s ?', E'\\'?', \"col?\",",
+      "-- a comment ?",
+      "/* outer /* nested ? */ still ? */ ?,",
+      "$fn$ body ? $fn$, $$ ? $$, ?",
+    ].join("\n");
+    const expected = [
+      "SELECT $1, 'it''s ?', E'\\'?', \"col?\",",
+      "-- a comment ?",
+      "/* outer /* nested ? */ still ? */ $2,",
+      "$fn$ body ? $fn$, $$ ? $$, $3",
+    ].join("\n");
+    expect(adaptQuery(text, "postgres")).toBe(expected);
+  });
+
+  test("?? is a literal ? (JSON operators)", () => {
+    expect(adaptQuery("SELECT data ?? 'k', ?", "postgres")).toBe("SELECT data ? 'k', $1");
+  });
+});
+
+describe("adaptNamedToPositional", () => {
+  test(":name markers become positional; ::casts and literals stay", () => {
+    expect(
+      adaptNamedToPositional("SELECT :a::text, ':b', :c", { a: 1, c: "z", b: "unused" }, "postgres"),
+    ).toEqual({ text: "SELECT $1::text, ':b', $2", values: [1, "z"] });
+    expect(adaptNamedToPositional("SELECT :a, :b", { a: 1, b: 2 }, "sqlite")).toEqual({
+      text: "SELECT ?, ?",
+      values: [1, 2],
+    });
+  });
+
+  test("a name used twice is passed twice", () => {
+    expect(adaptNamedToPositional("a = :x OR b = :x", { x: 7 }, "postgres")).toEqual({
+      text: "a = $1 OR b = $2",
+      values: [7, 7],
+    });
+  });
+
+  test("a missing name is an error", () => {
+    expect(() => adaptNamedToPositional("SELECT :missing", {}, "sqlite")).toThrow();
+  });
+});
+
+// ---------------------------------------------------------------- backends
+
+interface Target {
+  name: "sqlite" | "postgres";
+  open(): Promise<DatabaseBackend>;
+}
+
+/** Backend behaviour DESIGN.md states for both databases. */
+function backendContract(target: () => Target): void {
+  let db: DatabaseBackend;
+  beforeAll(async () => {
+    db = await target().open();
+    await db.execute("CREATE TABLE contract_t (id INTEGER PRIMARY KEY, v TEXT, n BIGINT)");
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  test("is a DatabaseBackend with the right backendName", () => {
+    expect(db).toBeInstanceOf(DatabaseBackend);
+    expect(db.backendName).toBe(target().name);
+  });
+
+  test("execute / fetchOne / fetchAll with ? markers and with the sql tag", async () => {
+    expect(await db.execute("INSERT INTO contract_t (id, v, n) VALUES (?, ?, ?)", [1, "one", 10])).toEqual({
+      rowCount: 1,
+    });
+    expect(await db.execute(sql`INSERT INTO contract_t (id, v, n) VALUES (${2}, ${"two"}, ${20})`)).toEqual({
+      rowCount: 1,
+    });
+    const one = await db.fetchOne<{ id: number; v: string; n: number }>(
+      "SELECT id, v, n FROM contract_t WHERE id = ?",
+      [1],
+    );
+    expect(one).toEqual({ id: 1, v: "one", n: 10 });
+    expect(Object.getPrototypeOf(one)).toBe(Object.prototype);
+    expect(await db.fetchOne(sql`SELECT id FROM contract_t WHERE id = ${99}`)).toBeNull();
+    const all = await db.fetchAll(sql`SELECT id, v FROM contract_t ORDER BY id`);
+    expect(all).toEqual([
+      { id: 1, v: "one" },
+      { id: 2, v: "two" },
+    ]);
+    expect(await db.execute("UPDATE contract_t SET v = ? WHERE id IN (?, ?)", ["x", 1, 2])).toEqual({
+      rowCount: 2,
+    });
+    expect(await db.execute("DELETE FROM contract_t WHERE id > ?", [100])).toEqual({ rowCount: 0 });
+  });
+
+  test("executeMany is atomic: all rows or none", async () => {
+    expect(
+      await db.executeMany("INSERT INTO contract_t (id, v) VALUES (?, ?)", [
+        [10, "a"],
+        [11, "b"],
+        [12, "c"],
+      ]),
+    ).toEqual({ rowCount: 3 });
+    const error = await rejected(
+      db.executeMany("INSERT INTO contract_t (id, v) VALUES (?, ?)", [
+        [20, "a"],
+        [21, "b"],
+        [10, "duplicate"],
+      ]),
+    );
+    // A driver error, wrapped with the original as `cause`.
+    expect(error).toBeInstanceOf(MalwarError);
+    expect((error as Error).cause).toBeDefined();
+    expect(await db.fetchAll("SELECT id FROM contract_t WHERE id IN (?, ?)", [20, 21])).toEqual([]);
+  });
+
+  test("transaction commits on return, rolls back on throw", async () => {
+    const value = await db.transaction(async (tx) => {
+      expect(tx).toBeInstanceOf(DatabaseBackend);
+      await tx.execute("INSERT INTO contract_t (id, v) VALUES (?, ?)", [30, "kept"]);
+      return "done";
+    });
+    expect(value).toBe("done");
+    expect(await db.fetchOne("SELECT v FROM contract_t WHERE id = ?", [30])).toEqual({ v: "kept" });
+
+    const boom = new Error("roll me back");
+    const error = await rejected(
+      db.transaction(async (tx) => {
+        await tx.execute("INSERT INTO contract_t (id, v) VALUES (?, ?)", [31, "lost"]);
+        throw boom;
+      }),
+    );
+    expect(error).toBe(boom);
+    expect(await db.fetchOne("SELECT v FROM contract_t WHERE id = ?", [31])).toBeNull();
+  });
+
+  test("commit() resolves (auto-commit)", async () => {
+    expect(await db.commit()).toBeUndefined();
+  });
+
+  test("bad parameters are a StorageError before reaching the database", async () => {
+    const insert = "INSERT INTO contract_t (id, v) VALUES (?, ?)";
+    for (const params of [[40, undefined], [40, { a: 1 }], [40, [1, 2]], [40], [40, "a", "extra"]]) {
+      const error = await rejected(db.execute(insert, params as never));
+      expect(error).toBeInstanceOf(StorageError);
+    }
+    expect(await db.fetchOne("SELECT id FROM contract_t WHERE id = ?", [40])).toBeNull();
+  });
+
+  test("accepted parameter types: string, number, bigint, boolean, null, Date, Uint8Array", async () => {
+    await db.execute(
+      "CREATE TABLE contract_types (s TEXT, i BIGINT, b BOOLEAN, z TEXT, d TEXT, u BLOB)".replace(
+        "BLOB",
+        target().name === "postgres" ? "BYTEA" : "BLOB",
+      ),
+    );
+    await db.execute(
+      target().name === "postgres"
+        ? "INSERT INTO contract_types VALUES (?, ?, ?, ?, ?::text, ?)"
+        : "INSERT INTO contract_types VALUES (?, ?, ?, ?, ?, ?)",
+      ["s", 5n, true, null, new Date("2024-01-02T03:04:05Z"), new Uint8Array([1, 2, 3])],
+    );
+    const row = await db.fetchOne<{ s: string; i: number; z: null; u: Uint8Array }>(
+      "SELECT s, i, z, u FROM contract_types",
+    );
+    expect(row?.s).toBe("s");
+    expect(row?.i).toBe(5);
+    expect(row?.z).toBeNull();
+    expect([...(row?.u ?? [])]).toEqual([1, 2, 3]);
+  });
+}
+
+describe("SQLiteBackend", () => {
+  const dir = makeTempDir("malwar-contract-");
+  afterAll(() => dir.cleanup());
+
+  describe("contract", () => {
+    backendContract(() => ({ name: "sqlite", open: () => SQLiteBackend.open(dir.file("contract.db")) }));
+  });
+
+  test("a parameter beyond 2^53 is a StorageError; safe integers round-trip", async () => {
+    const db = await SQLiteBackend.open(":memory:");
+    try {
+      await db.execute("CREATE TABLE big (n INTEGER)");
+      for (const big of [2n ** 53n + 1n, -(2n ** 53n) - 1n, 2n ** 63n - 1n]) {
+        expect(await rejected(db.execute("INSERT INTO big (n) VALUES (?)", [big]))).toBeInstanceOf(
+          StorageError,
+        );
+      }
+      expect(await db.fetchAll("SELECT n FROM big")).toEqual([]);
+      await db.execute("INSERT INTO big (n) VALUES (?)", [2n ** 53n - 1n]);
+      expect(await db.fetchOne("SELECT n FROM big")).toEqual({ n: Number.MAX_SAFE_INTEGER });
+    } finally {
+      await db.close();
+    }
+  });
+
+  test("an unsafe JS number parameter beyond 2^53 is refused too", async () => {
+    const db = await SQLiteBackend.open(":memory:");
+    try {
+      await db.execute("CREATE TABLE big (n INTEGER)");
+      const error = await rejected(db.execute("INSERT INTO big (n) VALUES (?)", [2 ** 60]));
+      expect(error).toBeInstanceOf(StorageError);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test("WAL and foreign keys on; close() leaves no -wal/-shm files", async () => {
+    const path = dir.file("wal.db");
+    const db = await SQLiteBackend.open(path);
+    expect(await db.fetchOne("PRAGMA journal_mode")).toEqual({ journal_mode: "wal" });
+    expect(await db.fetchOne("PRAGMA foreign_keys")).toEqual({ foreign_keys: 1 });
+    expect(await db.fetchOne<{ timeout: number }>("PRAGMA busy_timeout")).toEqual({ timeout: 5000 });
+    await db.execute("CREATE TABLE w (x INTEGER)");
+    await db.execute("INSERT INTO w VALUES (?)", [1]);
+    await db.close();
+    expect(existsSync(path)).toBe(true);
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    expect(existsSync(`${path}-shm`)).toBe(false);
+  });
+
+  test("an async transaction keeps other callers' statements out until it ends", async () => {
+    const db = await SQLiteBackend.open(dir.file("isolation.db"));
+    try {
+      await db.execute("CREATE TABLE iso (id INTEGER PRIMARY KEY, v TEXT)");
+      let release!: () => void;
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => {
+        entered = r;
+      });
+      const tx = db
+        .transaction(async (t) => {
+          await t.execute("INSERT INTO iso VALUES (?, ?)", [1, "tx"]);
+          entered();
+          await gate;
+          throw new Error("rollback");
+        })
+        .catch(() => "rolled back");
+      await inside;
+      // Issued while the transaction is open: must not land inside it (and so must survive).
+      const outside = db.execute("INSERT INTO iso VALUES (?, ?)", [2, "outside"]);
+      release();
+      expect(await tx).toBe("rolled back");
+      await outside;
+      expect(await db.fetchAll("SELECT id, v FROM iso ORDER BY id")).toEqual([{ id: 2, v: "outside" }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describePostgres("PostgresDatabase", (pg) => {
+  describe("contract", () => {
+    backendContract(() => ({
+      name: "postgres",
+      open: () => PostgresDatabase.create(pg().url, { min: 1, max: 3 }),
+    }));
+  });
+
+  test("create(url, {min, max}) opens min connections; int8 beyond 2^53 is a bigint", async () => {
+    const db = await PostgresDatabase.create(pg().url, { min: 2, max: 3 });
+    const admin = adminClient();
+    try {
+      expect(db).toBeInstanceOf(DatabaseBackend);
+      expect(db.backendName).toBe("postgres");
+      const [row] = await admin<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = ${pg().name} AND pid <> pg_backend_pid()`;
+      expect(row?.n).toBeGreaterThanOrEqual(2);
+      expect(await db.fetchOne("SELECT 9007199254740993::int8 AS big, 42::int8 AS small")).toEqual({
+        big: 9007199254740993n,
+        small: 42,
+      });
+      expect(await db.fetchOne("SELECT current_setting('TimeZone') AS tz")).toEqual({ tz: "UTC" });
+    } finally {
+      await admin.end({ timeout: 2 });
+      await db.close();
+    }
+  });
+
+  test("never more than max connections under load", async () => {
+    const db = await PostgresDatabase.create(pg().url, { min: 1, max: 2 });
+    const admin = adminClient();
+    try {
+      let peak = 0;
+      let running = true;
+      const watch = (async () => {
+        while (running) {
+          const [row] = await admin<{ n: number }[]>`
+            SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = ${pg().name} AND pid <> pg_backend_pid() AND backend_type = 'client backend'`;
+          peak = Math.max(peak, row?.n ?? 0);
+          await Bun.sleep(5);
+        }
+      })();
+      await Promise.all(Array.from({ length: 12 }, () => db.fetchOne("SELECT pg_sleep(0.05) AS s")));
+      running = false;
+      await watch;
+      expect(peak).toBeGreaterThanOrEqual(1);
+      expect(peak).toBeLessThanOrEqual(2);
+    } finally {
+      await admin.end({ timeout: 2 });
+      await db.close();
+    }
+  });
+
+  test("postgresStatementTimeout: the server cancels a longer statement, as a StorageError", async () => {
+    const db = await createBackend({
+      backend: "postgres",
+      postgresUrl: pg().url,
+      postgresPoolMin: 1,
+      postgresPoolMax: 1,
+      postgresStatementTimeout: 50,
+      autoMigrate: false,
+    });
+    try {
+      expect(await db.fetchOne("SHOW statement_timeout")).toEqual({ statement_timeout: "50ms" });
+      const error = await rejected(db.execute("SELECT pg_sleep(5)"));
+      expect(error).toBeInstanceOf(StorageError);
+      expect((error as Error).cause).toBeDefined();
+      expect(await db.fetchOne("SELECT 1 AS one")).toEqual({ one: 1 });
+    } finally {
+      await db.close();
+    }
+  });
+
+  test("server NOTICEs do not reach the console", async () => {
+    const db = await PostgresDatabase.create(pg().url, { min: 1, max: 1 });
+    const seen: unknown[] = [];
+    const original = { log: console.log, warn: console.warn, error: console.error, info: console.info };
+    const capture = (...args: unknown[]) => {
+      seen.push(args);
+    };
+    try {
+      Object.assign(console, { log: capture, warn: capture, error: capture, info: capture });
+      await db.execute("DO $$ BEGIN RAISE NOTICE 'contract-notice'; END $$");
+    } finally {
+      Object.assign(console, original);
+      await db.close();
+    }
+    expect(JSON.stringify(seen)).not.toContain("contract-notice");
+  });
+
+  test("only the tx handed to fn runs inside the transaction", async () => {
+    const db = await PostgresDatabase.create(pg().url, { min: 1, max: 3 });
+    try {
+      await db.execute("CREATE TABLE only_tx (id INT PRIMARY KEY)");
+      await rejected(
+        db.transaction(async (tx) => {
+          await tx.execute("INSERT INTO only_tx VALUES (?)", [1]);
+          await db.execute("INSERT INTO only_tx VALUES (?)", [2]);
+          throw new Error("rollback");
+        }),
+      );
+      expect(await db.fetchAll("SELECT id FROM only_tx ORDER BY id")).toEqual([{ id: 2 }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+// ---------------------------------------------------------------- storage entry points
+
+describe("createBackend / initBackend / getBackend / closeBackend", () => {
+  const dir = makeTempDir("malwar-contract-storage-");
+  afterAll(async () => {
+    await closeBackend();
+    dir.cleanup();
+  });
+
+  test("getBackend() before init is a StorageError", async () => {
+    await closeBackend();
+    const error = thrown(() => getBackend());
+    expect(error).toBeInstanceOf(StorageError);
+  });
+
+  test("createBackend(partial config) fills defaults and migrates", async () => {
+    const db = await createBackend({ dbPath: dir.file("create.db") });
+    try {
+      expect(db).toBeInstanceOf(SQLiteBackend);
+      expect(db.backendName).toBe("sqlite");
+      const status = await migrationStatus(db);
+      expect(status.map((s) => s.state)).toEqual(["applied", "applied", "applied", "applied", "applied"]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test("createBackend with autoMigrate false leaves migrations pending", async () => {
+    const db = await createBackend({ dbPath: dir.file("nomigrate.db"), autoMigrate: false });
+    try {
+      const status = await migrationStatus(db);
+      expect(status.map((s) => s.state)).toEqual(["pending", "pending", "pending", "pending", "pending"]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test("createBackend refuses a bad partial config with a ConfigurationError", async () => {
+    expect(await rejected(createBackend({ backend: "postgres" }))).toBeInstanceOf(ConfigurationError);
+    expect(await rejected(createBackend({ postgresPoolMin: 3, postgresPoolMax: 2 }))).toBeInstanceOf(
+      ConfigurationError,
+    );
+  });
+
+  test("createBackend() with no argument reads the MALWAR_* environment", async () => {
+    const saved = { ...process.env };
+    process.env.MALWAR_DB_BACKEND = "sqlite";
+    process.env.MALWAR_DB_PATH = dir.file("from-env.db");
+    process.env.MALWAR_AUTO_MIGRATE = "false";
+    try {
+      const db = await createBackend();
+      await db.close();
+      expect(existsSync(dir.file("from-env.db"))).toBe(true);
+    } finally {
+      for (const key of ["MALWAR_DB_BACKEND", "MALWAR_DB_PATH", "MALWAR_AUTO_MIGRATE"]) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
+  });
+
+  test("initBackend keeps one per process; closeBackend releases it", async () => {
+    const a = await initBackend({ dbPath: dir.file("process.db") });
+    const b = await initBackend({ dbPath: dir.file("process.db") });
+    expect(a).toBe(b);
+    expect(getBackend()).toBe(a);
+    expect(await a.fetchOne("SELECT 1 AS one")).toEqual({ one: 1 });
+    await closeBackend();
+    expect(thrown(() => getBackend())).toBeInstanceOf(StorageError);
+  });
+});
+
+// ---------------------------------------------------------------- migrations
+
+function migrationContract(open: () => Promise<DatabaseBackend>): void {
+  test("runMigrations returns the applied list, then nothing; migrationStatus one entry per migration", async () => {
+    const db = await open();
+    try {
+      const before = await migrationStatus(db);
+      expect(before.map((e) => [e.version, e.name, e.state])).toEqual(
+        MIGRATION_NAMES.map((n, i) => [i + 1, n, "pending"]),
+      );
+      const applied = await runMigrations(db);
+      expect(applied.map((m) => [m.version, m.name])).toEqual(MIGRATION_NAMES.map((n, i) => [i + 1, n]));
+      expect(await runMigrations(db)).toEqual([]);
+      const after = await migrationStatus(db);
+      expect(after.map((e) => [e.version, e.name, e.state])).toEqual(
+        MIGRATION_NAMES.map((n, i) => [i + 1, n, "applied"]),
+      );
+      const rows = await db.fetchAll<{ version: number }>(
+        "SELECT version, name, applied_at FROM schema_migrations ORDER BY version",
+      );
+      expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test("a database made by the Python malwar (3-column schema_migrations) is adopted", async () => {
+    const db = await open();
+    try {
+      await runMigrations(db);
+      await db.execute("DROP TABLE schema_migrations");
+      await db.execute(
+        db.backendName === "postgres"
+          ? "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR(255) NOT NULL, applied_at TIMESTAMP DEFAULT NOW())"
+          : "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT DEFAULT (datetime('now')))",
+      );
+      await db.executeMany(
+        "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+        MIGRATION_NAMES.map((n, i) => [i + 1, n]),
+      );
+      await db.execute("INSERT INTO scans (id, target, started_at) VALUES (?, ?, ?)", ["kept", "t", "x"]);
+      expect(await runMigrations(db)).toEqual([]);
+      expect((await migrationStatus(db)).map((e) => e.state)).toEqual(MIGRATION_NAMES.map(() => "applied"));
+      expect(await db.fetchOne("SELECT id FROM scans WHERE id = ?", ["kept"])).toEqual({ id: "kept" });
+    } finally {
+      await db.close();
+    }
+  });
+
+  test("an applied file whose checksum no longer matches is 'changed' and stops the run", async () => {
+    const db = await open();
+    try {
+      await runMigrations(db);
+      // Find the bookkeeping column holding the checksum the status reports, and spoil it.
+      const entry = (await migrationStatus(db)).find((e) => e.version === 2) as { checksum?: unknown };
+      const row = await db.fetchOne<Record<string, unknown>>(
+        "SELECT * FROM schema_migrations WHERE version = ?",
+        [2],
+      );
+      const column = Object.keys(row ?? {}).find(
+        (k) => row?.[k] === entry.checksum && typeof row?.[k] === "string",
+      );
+      if (column === undefined) throw new Error("no checksum column found in schema_migrations");
+      await db.execute(
+        sql`UPDATE schema_migrations SET ${sql.ident(column)} = ${"0000"} WHERE version = ${2}`,
+      );
+      const status = await migrationStatus(db);
+      expect(status.map((e) => e.state)).toEqual(["applied", "changed", "applied", "applied", "applied"]);
+      const error = await rejected(runMigrations(db));
+      expect(error).toBeInstanceOf(MigrationError);
+      expect((error as Error).message).toContain("api_usage_table");
+    } finally {
+      await db.close();
+    }
+  });
+
+  test("a gap is reported as pending and applied, not skipped", async () => {
+    const db = await open();
+    try {
+      await runMigrations(db);
+      await db.execute("DELETE FROM schema_migrations WHERE version = ?", [3]);
+      await db.execute("DROP TABLE audit_log");
+      const status = await migrationStatus(db);
+      expect(status.find((e) => e.version === 3)?.state).toBe("pending");
+      const applied = await runMigrations(db);
+      expect(applied.map((m) => m.version)).toEqual([3]);
+    } finally {
+      await db.close();
+    }
+  });
+}
+
+describe("migrations on SQLite", () => {
+  const dir = makeTempDir("malwar-contract-migrate-");
+  afterAll(() => dir.cleanup());
+  let n = 0;
+  migrationContract(() => SQLiteBackend.open(dir.file(`m${n++}.db`)));
+});
+
+describePostgres("migrations on PostgreSQL", () => {
+  const made: TestDatabase[] = [];
+  afterAll(async () => {
+    for (const db of made) await db.drop();
+  });
+  migrationContract(async () => {
+    const db = await createTestDatabase("malwar_contract");
+    made.push(db);
+    return PostgresDatabase.create(db.url, { min: 1, max: 2 });
+  });
+});
+
+// ---------------------------------------------------------------- repositories
+
+function repositoryContract(open: () => Promise<DatabaseBackend>): void {
+  let db: DatabaseBackend;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  test("the ten repository classes are constructed with a backend", () => {
+    for (const Repo of [
+      ScanRepository,
+      FindingRepository,
+      SignatureRepository,
+      CampaignRepository,
+      PublisherRepository,
+      UrlAnalysisRepository,
+      ApiUsageRepository,
+      AuditLogRepository,
+      ApiKeyRepository,
+      ScheduledJobRepository,
+    ]) {
+      expect(new Repo(db)).toBeInstanceOf(Repo);
+    }
+  });
+
+  test("a scan is saved with its findings and URL analyses; plain objects in the stated shape", async () => {
+    const scans = new ScanRepository(db);
+    const saved = await scans.saveScan({
+      id: "scan-contract-1",
+      target: "skills/x/SKILL.md",
+      skill_name: "x",
+      status: "completed",
+      risk_score: 80,
+      overall_severity: "high",
+      verdict: "MALICIOUS",
+      layers_executed: ["rule_engine"],
+      started_at: "2024-05-01T10:00:00Z",
+      findings: [
+        {
+          id: "f-b",
+          rule_id: "R1",
+          title: "low thing",
+          description: "d",
+          severity: "low",
+          confidence: 0.5,
+          category: "prompt_injection",
+          detector_layer: "rule_engine",
+        },
+        {
+          id: "f-a",
+          rule_id: "R2",
+          title: "bad thing",
+          description: "d",
+          severity: "critical",
+          confidence: 0.9,
+          category: "known_malware",
+          detector_layer: "rule_engine",
+          evidence: ["e1"],
+        },
+      ],
+      url_analysis: [{ id: "u-1", url: "https://evil.example", is_malicious: true, risk_indicators: ["x"] }],
+    });
+    const got = await scans.getScanWithDetails("scan-contract-1");
+    expect(got).toEqual(saved);
+    if (!got) throw new Error("scan not stored");
+    expect(got.layers_executed).toEqual(["rule_engine"]);
+    expect(got.risk_score).toBe(80);
+    expect(got.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    expect(got.findings.map((f) => f.id)).toEqual(["f-a", "f-b"]);
+    expect(got.findings[0]?.evidence).toEqual(["e1"]);
+    expect("scan_id" in (got.findings[0] ?? {})).toBe(true);
+    expect(got.url_analysis[0]?.is_malicious).toBe(true);
+    expect(got.url_analysis[0]?.risk_indicators).toEqual(["x"]);
+  });
+
+  test("a scan whose finding is refused leaves nothing behind (one transaction)", async () => {
+    const scans = new ScanRepository(db);
+    await rejected(
+      scans.saveScan({
+        id: "scan-contract-2",
+        target: "t",
+        findings: [
+          {
+            id: "f-a", // already stored by the previous test: the insert collides
+            rule_id: "R",
+            title: "t",
+            description: "d",
+            severity: "low",
+            confidence: 0.1,
+            category: "prompt_injection",
+            detector_layer: "rule_engine",
+          },
+        ],
+      }),
+    );
+    expect(await scans.get("scan-contract-2")).toBeNull();
+  });
+
+  test("seeded signatures come back with boolean flags and ISO-8601 Z instants", async () => {
+    const signatures = await new SignatureRepository(db).list();
+    expect(signatures.length).toBeGreaterThan(0);
+    for (const s of signatures.slice(0, 5)) {
+      expect(typeof s.enabled).toBe("boolean");
+      expect(s.created_at).toMatch(/Z$/);
+    }
+  });
+}
+
+describe("repositories on SQLite", () => {
+  const dir = makeTempDir("malwar-contract-repo-");
+  afterAll(() => dir.cleanup());
+  repositoryContract(() => createBackend({ dbPath: dir.file("repo.db") }));
+});
+
+describePostgres("repositories on PostgreSQL", (pg) => {
+  repositoryContract(() =>
+    createBackend({ backend: "postgres", postgresUrl: pg().url, postgresPoolMin: 1, postgresPoolMax: 3 }),
+  );
+});
