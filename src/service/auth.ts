@@ -17,20 +17,71 @@ export interface KeyVerifier {
   countActive(): Promise<number>;
 }
 
+/** Answers "is the service open?" for a request that presented no valid key. */
+export interface OpenModeCheck {
+  isOpen(): Promise<boolean>;
+}
+
 export const ANONYMOUS: Principal = Object.freeze({ actor: "anonymous", role: "admin", keyId: null });
 
 /**
- * Open mode lasts exactly while no active key exists, checked on each request rather than cached:
- * a key created by `bun run keys` in another process, or revoked there, takes effect at once.
- * A key that does not verify while keys exist is a 401 (never a silent downgrade to anonymous).
+ * Open mode is decided by counting active keys, never from a cached answer: a key created or
+ * revoked by `bun run keys` in another process (or through the backend in this one) must take
+ * effect on the next request, and nothing tells this process when that happens.
+ *
+ * What is shared is the count itself. A request only ever joins a count that has not started
+ * yet, never one already running (that one may have read the table before a key committed just
+ * before the request arrived). Requests arriving in the same event-loop turn, or while a count
+ * runs, wait together for the next one. Under load one query then answers a whole batch of
+ * requests instead of each paying a query (on PostgreSQL, a round trip), and every answer still
+ * reflects the table as it was after its request arrived.
  */
-export async function authenticate(req: Request, keys: KeyVerifier): Promise<Principal> {
+export function openModeCheck(keys: Pick<KeyVerifier, "countActive">): OpenModeCheck {
+  let waiting: PromiseWithResolvers<boolean> | null = null;
+  let counting = false;
+  const run = (): void => {
+    const batch = waiting;
+    if (batch === null) return;
+    waiting = null;
+    counting = true;
+    keys.countActive().then(
+      (n) => {
+        counting = false;
+        batch.resolve(n === 0);
+        run();
+      },
+      (error: unknown) => {
+        counting = false;
+        batch.reject(error);
+        run();
+      },
+    );
+  };
+  return {
+    isOpen() {
+      if (waiting === null) {
+        waiting = Promise.withResolvers<boolean>();
+        // A running count ends by starting the next one; otherwise start once this turn's
+        // requests have had their chance to join.
+        if (!counting) setImmediate(run);
+      }
+      return waiting.promise;
+    },
+  };
+}
+
+/**
+ * Open mode lasts exactly while no active key exists (see `openModeCheck`). A key that verifies
+ * decides alone, so such requests never count keys. A key that does not verify while keys exist
+ * is a 401 (never a silent downgrade to anonymous).
+ */
+export async function authenticate(req: Request, keys: KeyVerifier, open: OpenModeCheck): Promise<Principal> {
   const raw = req.headers.get(API_KEY_HEADER)?.trim() ?? "";
   if (raw !== "") {
     const key = await keys.verify(raw);
     if (key !== null && isRole(key.role)) return { actor: key.name, role: key.role, keyId: key.id };
   }
-  if ((await keys.countActive()) === 0) return ANONYMOUS;
+  if (await open.isOpen()) return ANONYMOUS;
   throw new HttpError(
     401,
     "UNAUTHORIZED",

@@ -14,7 +14,7 @@ export interface RequestContext {
   params: Record<string, string>;
   principal: Principal;
   /** Client address as the socket reports it; "" when unknown. */
-  ip: string;
+  readonly ip: string;
   app: ServiceApp;
 }
 
@@ -23,6 +23,9 @@ export interface MethodSpec {
   permission: Permission | null;
   handle(rc: RequestContext): Promise<Response>;
 }
+
+/** Who calls a route that needs no key (health, readiness): never stored, never trusted. */
+const NO_KEY_NEEDED: Principal = Object.freeze({ actor: "anonymous", role: "readonly", keyId: null });
 
 type BunRequestLike = Request & { params?: Record<string, string> };
 type ServerLike = Pick<Server<undefined>, "requestIP">;
@@ -46,16 +49,20 @@ export function endpoint(app: ServiceApp, methods: Partial<Record<Method, Method
         });
       }
       if (spec.permission !== null) {
-        principal = await authenticate(req, app.keys);
+        principal = await authenticate(req, app.keys, app.openMode);
         authorize(principal, spec.permission);
       }
-      const ip = server.requestIP(req)?.address ?? "";
+      let ip: string | undefined;
       response = await spec.handle({
         req,
         url,
         params: req.params ?? {},
-        principal: principal ?? { actor: "anonymous", role: "readonly", keyId: null },
-        ip,
+        principal: principal ?? NO_KEY_NEEDED,
+        // Looked up only when read (audit rows): most requests never need it, and it is not free.
+        get ip() {
+          ip ??= server.requestIP(req)?.address ?? "";
+          return ip;
+        },
         app,
       });
     } catch (error) {

@@ -3,6 +3,9 @@ import { badRequest, HttpError } from "./http-error.ts";
 /** Request bodies above this are refused with 413 (DESIGN.md). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** Whole-buffer decodes keep no state between calls, so one decoder serves every request. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 function tooLarge(limit: number): HttpError {
   return new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds the limit of ${limit} bytes.`);
 }
@@ -14,9 +17,11 @@ function tooLarge(limit: number): HttpError {
  */
 export async function readJsonBody(req: Request, limit: number = MAX_BODY_BYTES): Promise<unknown> {
   const declared = req.headers.get("content-length");
+  let withinDeclared = false;
   if (declared !== null) {
     const length = Number(declared);
     if (Number.isFinite(length) && length > limit) throw tooLarge(limit);
+    withinDeclared = Number.isSafeInteger(length) && length >= 0;
   }
   const contentType = req.headers.get("content-type");
   if (contentType !== null && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType.trim())) {
@@ -26,12 +31,14 @@ export async function readJsonBody(req: Request, limit: number = MAX_BODY_BYTES)
       "Request body must be JSON (Content-Type: application/json).",
     );
   }
-  const bytes = await readLimited(req, limit);
+  const bytes = withinDeclared ? await readWhole(req) : await readLimited(req, limit);
+  // Bun's own cap stops a body long before memory matters; this keeps the limit exact anyway.
+  if (bytes.length > limit) throw tooLarge(limit);
   if (bytes.length === 0)
     throw badRequest("Request body is empty; a JSON object is expected.", "INVALID_JSON");
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     throw badRequest("Request body is not valid UTF-8.", "INVALID_JSON");
   }
@@ -39,6 +46,19 @@ export async function readJsonBody(req: Request, limit: number = MAX_BODY_BYTES)
     return JSON.parse(text);
   } catch {
     throw badRequest("Request body is not valid JSON.", "INVALID_JSON");
+  }
+}
+
+/**
+ * With a Content-Length, the server reads exactly that many bytes (what follows belongs to the
+ * next request), so a body at or under the limit can be taken whole, without the chunk-by-chunk
+ * count that costs several times as much.
+ */
+async function readWhole(req: Request): Promise<Uint8Array> {
+  try {
+    return await req.bytes();
+  } catch {
+    throw badRequest("Request body could not be read.", "INVALID_BODY");
   }
 }
 

@@ -1,9 +1,11 @@
 import type { DatabaseBackend } from "../backends/database-backend.ts";
 import { redactUrl } from "../errors/index.ts";
-import { ApiUsageRepository, createRepositories, type Repositories } from "../repositories/index.ts";
-import type { KeyVerifier } from "./auth.ts";
+import { createRepositories, type Repositories } from "../repositories/index.ts";
+import { toDbInstant } from "../repositories/row-convert.ts";
+import { type KeyVerifier, type OpenModeCheck, openModeCheck } from "./auth.ts";
 import type { RequestContext } from "./endpoint.ts";
 import type { ErrorLogger } from "./error-response.ts";
+import { JoinedTransaction } from "./joined-transaction.ts";
 import { type UsageEntry, UsageRecorder } from "./usage-recorder.ts";
 
 /** What an audited change says about itself; who, from where and when are filled in. */
@@ -20,6 +22,8 @@ export interface ServiceApp {
   backend: DatabaseBackend;
   repos: Repositories;
   keys: KeyVerifier;
+  /** Whether the service is open, for requests without a valid key. */
+  openMode: OpenModeCheck;
   log: ErrorLogger;
   readyTimeoutMs: number;
   usage: UsageRecorder;
@@ -50,17 +54,31 @@ const MAX_ENDPOINT = 512;
 /** last_used is for spotting stale keys, so minute precision is plenty and saves a write per request. */
 const KEY_TOUCH_INTERVAL_MS = 60_000;
 
+/**
+ * One statement text for every batch: executeMany runs it once per row atomically (SQLite, a
+ * prepared statement in one transaction) or as multi-row INSERTs (PostgreSQL), instead of a
+ * statement and a round trip per request.
+ */
+const INSERT_USAGE =
+  "INSERT INTO api_usage (api_key, endpoint, method, status_code, timestamp) VALUES (?, ?, ?, ?, ?)";
+
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const { backend } = options;
   const log = options.log ?? ((line: string) => console.error(line));
   const repos = createRepositories(backend);
   const usage = new UsageRecorder(
     async (entries: readonly UsageEntry[]) => {
-      // One transaction per batch: one commit (one fsync on SQLite) instead of one per request.
-      await backend.transaction(async (tx) => {
-        const usageRepo = new ApiUsageRepository(tx);
-        for (const entry of entries) await usageRepo.record(entry);
-      });
+      // Entries are made by recordUsage below, already within the columns' bounds, so they go
+      // in as they are; the timestamp in the form the repositories store instants in.
+      const rows = entries.map((e) => [
+        e.api_key,
+        e.endpoint,
+        e.method,
+        e.status_code,
+        toDbInstant(new Date(e.timestamp)),
+      ]);
+      // All rows or none, in one commit (one fsync on SQLite) per batch.
+      await backend.executeMany(INSERT_USAGE, rows);
     },
     { log, batchSize: options.usageBatchSize, intervalMs: options.usageIntervalMs },
   );
@@ -70,6 +88,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     backend,
     repos,
     keys: repos.apiKeys,
+    openMode: openModeCheck(repos.apiKeys),
     log,
     readyTimeoutMs: options.readyTimeoutMs ?? 2000,
     usage,
@@ -79,7 +98,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
         endpoint: endpoint.length > MAX_ENDPOINT ? endpoint.slice(0, MAX_ENDPOINT) : endpoint,
         method: method.slice(0, 16),
         status_code: status,
-        timestamp: new Date().toISOString(),
+        timestamp: Date.now(),
       });
     },
     noteKeyUsed(keyId) {
@@ -102,8 +121,10 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       await usage.flush();
     },
     change(rc, work) {
+      // Read before the work: the socket may be gone by the time the audit row is written.
+      const ip = rc.ip;
       return backend.transaction(async (tx) => {
-        const txRepos = createRepositories(tx);
+        const txRepos = createRepositories(new JoinedTransaction(tx));
         const { result, audit } = await work(txRepos);
         await txRepos.auditLog.append({
           event_type: audit.event_type,
@@ -117,7 +138,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
             role: rc.principal.role,
             ...audit.details,
           },
-          ip_address: rc.ip.slice(0, 45),
+          ip_address: ip.slice(0, 45),
         });
         return result;
       });

@@ -1,0 +1,64 @@
+import {
+  DatabaseBackend,
+  type ExecuteResult,
+  type PoolStats,
+  type QueryInput,
+  type Row,
+} from "../backends/database-backend.ts";
+import type { SqlParam } from "../sql/index.ts";
+
+/**
+ * A transaction in which a nested `transaction()` joins the outer one instead of opening a
+ * savepoint. For `ServiceApp.change` only: there, any failure inside the work ends the whole
+ * transaction in a rollback (nothing catches an inner failure and carries on), so a savepoint
+ * could never be rolled back to on its own, and on PostgreSQL it costs two round trips
+ * (SAVEPOINT, RELEASE) per change, on SQLite two statements.
+ */
+export class JoinedTransaction extends DatabaseBackend {
+  readonly #tx: DatabaseBackend;
+
+  constructor(tx: DatabaseBackend) {
+    super();
+    this.#tx = tx;
+  }
+
+  get backendName(): DatabaseBackend["backendName"] {
+    return this.#tx.backendName;
+  }
+
+  execute(query: QueryInput, params?: readonly SqlParam[]): Promise<ExecuteResult> {
+    return this.#tx.execute(query, params);
+  }
+
+  executeMany(query: string, paramsSeq: readonly (readonly SqlParam[])[]): Promise<ExecuteResult> {
+    return this.#tx.executeMany(query, paramsSeq);
+  }
+
+  fetchOne<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T | null> {
+    return this.#tx.fetchOne<T>(query, params);
+  }
+
+  fetchAll<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T[]> {
+    return this.#tx.fetchAll<T>(query, params);
+  }
+
+  transaction<T>(fn: (tx: DatabaseBackend) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+
+  executeScript(text: string): Promise<void> {
+    return this.#tx.executeScript(text);
+  }
+
+  lockForMigration(): Promise<void> {
+    return this.#tx.lockForMigration();
+  }
+
+  poolStats(): PoolStats {
+    return this.#tx.poolStats();
+  }
+
+  close(): Promise<void> {
+    return this.#tx.close();
+  }
+}
