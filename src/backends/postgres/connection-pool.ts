@@ -55,17 +55,41 @@ export class ConnectionPool {
     }
   }
 
-  /** Runs `work` on the part with room; counts it in flight until it settles. */
-  async run<T>(work: (pool: DriverPool) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` on the part with room; counts it in flight until it settles. Not an async
+   * function: every statement passes here, and each async layer costs turns of the event loop.
+   */
+  run<T>(work: (pool: DriverPool) => PromiseLike<T>): Promise<T> {
     const part = this.#choose();
     part.inFlight++;
     // No idle connection in this part means the driver opens one, if it still has a slot.
     part.open = Math.max(part.open, Math.min(part.inFlight, part.max));
+    let pending: PromiseLike<T>;
     try {
-      return await work(part.pool);
-    } finally {
-      part.inFlight--;
-      if (this.inFlight === 0) for (const resolve of this.#drained.splice(0)) resolve();
+      pending = work(part.pool);
+    } catch (error) {
+      this.#settled(part);
+      return Promise.reject(error);
+    }
+    // The driver's queries are lazy thenables: calling then() is what sends them.
+    return new Promise<T>((resolve, reject) => {
+      pending.then(
+        (value) => {
+          this.#settled(part);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#settled(part);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  #settled(part: PoolPart): void {
+    part.inFlight--;
+    if (this.#drained.length > 0 && this.inFlight === 0) {
+      for (const resolve of this.#drained.splice(0)) resolve();
     }
   }
 

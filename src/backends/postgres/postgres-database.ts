@@ -86,16 +86,26 @@ export class PostgresDatabase extends PostgresSession {
     return this.#closing;
   }
 
-  protected async run(text: string, values: unknown[], options: DriverQueryOptions): Promise<DriverResult> {
-    for (let attempt = 0; ; attempt++) {
-      this.#assertOpen();
-      try {
-        return await this.#pool.run((pool) => pool.unsafe(text, values, options));
-      } catch (error) {
+  protected run(text: string, values: unknown[], options: DriverQueryOptions): Promise<DriverResult> {
+    // The first attempt is a plain promise chain: the retry machinery only exists once a
+    // statement has failed on a dead connection.
+    return this.#attempt(text, values, options, 0);
+  }
+
+  #attempt(
+    text: string,
+    values: unknown[],
+    options: DriverQueryOptions,
+    attempt: number,
+  ): Promise<DriverResult> {
+    if (this.#closing) return Promise.reject(closedError());
+    return this.#pool
+      .run((pool) => pool.unsafe(text, values, options))
+      .catch(async (error: unknown) => {
         if (attempt >= MAX_RETRIES || this.#closing || !isSafeToRetry(error)) throw error;
         await Bun.sleep(retryDelayMs(attempt));
-      }
-    }
+        return this.#attempt(text, values, options, attempt + 1);
+      });
   }
 
   protected async atomically<T>(work: (tx: DriverTransaction) => Promise<T>): Promise<T> {
@@ -123,8 +133,12 @@ export class PostgresDatabase extends PostgresSession {
   }
 
   #assertOpen(): void {
-    if (this.#closing) throw new StorageError("The PostgreSQL backend is closed", { code: "BACKEND_CLOSED" });
+    if (this.#closing) throw closedError();
   }
+}
+
+function closedError(): StorageError {
+  return new StorageError("The PostgreSQL backend is closed", { code: "BACKEND_CLOSED" });
 }
 
 function resolveOptions(options: PostgresOptions): ResolvedPostgresOptions {

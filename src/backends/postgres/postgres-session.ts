@@ -7,10 +7,10 @@ import {
   type QueryInput,
   type Row,
 } from "../database-backend.ts";
+import { prepareBatch, prepareQuery } from "../prepare-query.ts";
 import type { DriverQueryOptions, DriverResult, DriverTransaction } from "./driver-types.ts";
 import { runBatch } from "./execute-many.ts";
 import { wrapPostgresError } from "./postgres-errors.ts";
-import { prepareBatch, prepareQuery } from "./prepare-query.ts";
 
 /** What a pool and the transactions opened on it share. */
 export interface SessionContext {
@@ -42,24 +42,25 @@ export abstract class PostgresSession extends DatabaseBackend {
   /** A session bound to a transaction the driver has opened. */
   protected abstract openTransaction(tx: DriverTransaction): PostgresSession & { finish(): void };
 
-  async execute(query: QueryInput, params?: readonly SqlParam[]): Promise<ExecuteResult> {
-    const result = await this.#statement(query, params);
-    return { rowCount: result.count ?? 0 };
+  /*
+   * The three statement methods chain on the driver's promise instead of nesting async
+   * functions: each async layer costs turns of the event loop on every statement.
+   */
+  execute(query: QueryInput, params?: readonly SqlParam[]): Promise<ExecuteResult> {
+    return this.#statement(query, params).then(toExecuteResult);
   }
 
-  async fetchOne<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T | null> {
-    const result = await this.#statement(query, params);
-    return (result[0] as T | undefined) ?? null;
+  fetchOne<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T | null> {
+    return this.#statement(query, params).then(firstRow) as Promise<T | null>;
   }
 
-  async fetchAll<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T[]> {
-    const result = await this.#statement(query, params);
-    // The driver's array carries count/command/columns/statement; callers get a plain array.
-    return Array.from(result) as T[];
+  fetchAll<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T[]> {
+    return this.#statement(query, params).then(plainRows) as Promise<T[]>;
   }
 
   async executeMany(query: string, paramsSeq: readonly (readonly SqlParam[])[]): Promise<ExecuteResult> {
-    const batch = prepareBatch(query, paramsSeq);
+    // Rows are bound as given: the bulk paths copy them into the statements they send.
+    const batch = prepareBatch(query, paramsSeq, "postgres", asDriverRow);
     if (batch.rows.length === 0) return { rowCount: 0 };
     try {
       const rowCount = await this.atomically((tx) =>
@@ -109,13 +110,49 @@ export abstract class PostgresSession extends DatabaseBackend {
     return this.context.stats();
   }
 
-  async #statement(query: QueryInput, params: readonly SqlParam[] | undefined): Promise<DriverResult> {
-    const { text, values } = prepareQuery(query, params);
+  #statement(query: QueryInput, params: readonly SqlParam[] | undefined): Promise<DriverResult> {
+    let pending: PromiseLike<DriverResult>;
     try {
-      // simple: false even without parameters, so one call never runs several statements.
-      return await this.run(text, values, { prepare: this.context.prepare, simple: false });
+      const prepared = prepareQuery(query, params, "postgres");
+      // The driver reads the values only when it sends the statement, which may be after the
+      // caller changed its array: a text query's own array is copied (a rendered sql tag's
+      // values already are a copy).
+      const values = prepared.values === params ? params.slice() : prepared.values;
+      pending = this.run(prepared.text, values as unknown[], this.#options);
     } catch (error) {
-      throw wrapPostgresError(error, this.context.secrets);
+      return Promise.reject(wrapPostgresError(error, this.context.secrets));
     }
+    return new Promise<DriverResult>((resolve, reject) => {
+      pending.then(resolve, (error: unknown) => reject(wrapPostgresError(error, this.context.secrets)));
+    });
   }
+
+  // simple: false even without parameters, so one call never runs several statements.
+  get #options(): DriverQueryOptions {
+    return this.context.prepare ? PREPARED : UNPREPARED;
+  }
+}
+
+// Shared by every call: the driver copies the options it is given.
+const PREPARED: DriverQueryOptions = Object.freeze({ prepare: true, simple: false });
+const UNPREPARED: DriverQueryOptions = Object.freeze({ prepare: false, simple: false });
+
+function toExecuteResult(result: DriverResult): ExecuteResult {
+  return { rowCount: result.count ?? 0 };
+}
+
+function firstRow(result: DriverResult): Row | null {
+  return result[0] ?? null;
+}
+
+/** The driver's array carries count/command/columns/statement; callers get a plain array. */
+function plainRows(result: DriverResult): Row[] {
+  const n = result.length;
+  const rows = new Array<Row>(n);
+  for (let i = 0; i < n; i++) rows[i] = result[i] as Row;
+  return rows;
+}
+
+function asDriverRow(params: readonly SqlParam[]): readonly SqlParam[] {
+  return params;
 }

@@ -34,6 +34,10 @@ const DATE_TEXT = /^(\d{4,})-(\d\d)-(\d\d)$/;
  * runs in. Values a Date cannot mean (infinity, BC years) come back as the server's text.
  */
 export function parseTimestampAsUtc(text: string): Date | string {
+  return parseUsualTimestamp(text) ?? parseAnyTimestamp(text);
+}
+
+function parseAnyTimestamp(text: string): Date | string {
   const m = TIMESTAMP_TEXT.exec(text);
   if (m === null) return text;
   const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, "0"));
@@ -51,6 +55,96 @@ export function parseTimestampAsUtc(text: string): Date | string {
     time -= (m[8] === "-" ? -1 : 1) * offsetSeconds * 1000;
   }
   return yearSafe(time, Number(m[1]), text);
+}
+
+/*
+ * What the server sends for nearly every value, "2024-05-01 12:34:56[.123456][+00[:00[:00]]]",
+ * read by position: a list of rows parses a few timestamps per row, and the regular expression
+ * took twice as long as building the Date. Anything else (other year widths, BC, infinity, odd
+ * layouts) returns undefined and goes through the expression above, which also covers these.
+ */
+function parseUsualTimestamp(text: string): Date | undefined {
+  const n = text.length;
+  if (n < 19) return undefined;
+  const sep = text.charCodeAt(10);
+  if (
+    text.charCodeAt(4) !== DASH ||
+    text.charCodeAt(7) !== DASH ||
+    (sep !== SPACE && sep !== UPPER_T) ||
+    text.charCodeAt(13) !== COLON ||
+    text.charCodeAt(16) !== COLON
+  ) {
+    return undefined;
+  }
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  // Years below 100 need yearSafe's correction; the general path applies it.
+  if (year < 100 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  let i = 19;
+  let millis = 0;
+  if (i < n && text.charCodeAt(i) === DOT) {
+    const start = ++i;
+    // Fractions beyond milliseconds are cut, as in the general path.
+    while (i < n && isDigit(text.charCodeAt(i))) {
+      if (i - start < 3) millis = millis * 10 + (text.charCodeAt(i) - ZERO);
+      i++;
+    }
+    const width = i - start;
+    if (width === 0) return undefined;
+    if (width === 1) millis *= 100;
+    else if (width === 2) millis *= 10;
+  }
+  let offsetSeconds = 0;
+  if (i < n) {
+    const sign = text.charCodeAt(i);
+    if (sign !== PLUS && sign !== DASH) return undefined;
+    const hours = digitsAt(text, i + 1, 2);
+    if (hours < 0) return undefined;
+    i += 3;
+    let minutes = 0;
+    let seconds = 0;
+    if (i < n) {
+      if (text.charCodeAt(i) === COLON) i++;
+      minutes = digitsAt(text, i, 2);
+      i += 2;
+    }
+    if (minutes >= 0 && i < n) {
+      if (text.charCodeAt(i) === COLON) i++;
+      seconds = digitsAt(text, i, 2);
+      i += 2;
+    }
+    if (minutes < 0 || seconds < 0 || i !== n) return undefined;
+    offsetSeconds = (sign === DASH ? -1 : 1) * (hours * 3600 + minutes * 60 + seconds);
+  }
+  const time = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetSeconds * 1000;
+  return Number.isFinite(time) ? new Date(time) : undefined;
+}
+
+const ZERO = 48;
+const DASH = 45;
+const PLUS = 43;
+const DOT = 46;
+const COLON = 58;
+const SPACE = 32;
+const UPPER_T = 84;
+
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= ZERO + 9;
+}
+
+/** The value of `width` decimal digits at `at`, or -1 if any is not a digit (or is missing). */
+function digitsAt(text: string, at: number, width: number): number {
+  let value = 0;
+  for (let k = at; k < at + width; k++) {
+    const c = text.charCodeAt(k);
+    if (!isDigit(c)) return -1;
+    value = value * 10 + (c - ZERO);
+  }
+  return value;
 }
 
 /** A DATE is midnight UTC of that day. */

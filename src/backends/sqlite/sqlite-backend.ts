@@ -11,7 +11,7 @@ export interface SQLiteOpenOptions {
    * on power loss, and it writes several times faster than "FULL" (one fsync per commit).
    */
   synchronous?: "NORMAL" | "FULL";
-  /** Compiled statements kept for reuse (least recently used ones are finalized). Default 256. */
+  /** Compiled statements kept for reuse (rarely used ones are finalized when it fills). Default 256. */
   statementCacheSize?: number;
 }
 

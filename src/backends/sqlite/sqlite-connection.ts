@@ -13,6 +13,12 @@ export interface SqliteConnectionOptions {
 
 type AnyStatement = Statement<Row, SqliteValue[]>;
 
+interface CachedStatement {
+  readonly statement: AnyStatement;
+  /** Run since the eviction sweep last passed it (the "clock" bit). */
+  used: boolean;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -22,8 +28,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class SqliteConnection {
   readonly #db: Database;
   readonly #cacheSize: number;
-  // Insertion order doubles as recency order: a hit is moved to the end, the first entry is evicted.
-  readonly #statements = new Map<string, AnyStatement>();
+  /*
+   * Bounded with the "clock" (second chance) policy: a hit only sets a flag, where LRU would
+   * reorder the map on every statement; the sweep that makes room gives flagged entries one more
+   * round at the back of the map's order and finalizes the first unflagged one.
+   */
+  readonly #statements = new Map<string, CachedStatement>();
   #closed = false;
 
   private constructor(db: Database, cacheSize: number) {
@@ -110,7 +120,7 @@ export class SqliteConnection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const statement of this.#statements.values()) statement.finalize();
+    for (const cached of this.#statements.values()) cached.statement.finalize();
     this.#statements.clear();
     try {
       this.#db.close(false);
@@ -123,18 +133,27 @@ export class SqliteConnection {
     if (this.#closed) throw new StorageError("The SQLite database is closed", { code: "BACKEND_CLOSED" });
     const cached = this.#statements.get(text);
     if (cached !== undefined) {
-      this.#statements.delete(text);
-      this.#statements.set(text, cached);
-      return cached;
+      cached.used = true;
+      return cached.statement;
     }
     const statement = this.#db.prepare<Row, SqliteValue[]>(text);
-    this.#statements.set(text, statement);
-    if (this.#statements.size > this.#cacheSize) {
-      const [oldest, evicted] = this.#statements.entries().next().value as [string, AnyStatement];
-      this.#statements.delete(oldest);
-      evicted.finalize();
-    }
+    if (this.#statements.size >= this.#cacheSize) this.#evictOne();
+    this.#statements.set(text, { statement, used: false });
     return statement;
+  }
+
+  #evictOne(): void {
+    // Ends within one lap: every flagged entry it passes loses its flag.
+    for (;;) {
+      const [text, entry] = this.#statements.entries().next().value as [string, CachedStatement];
+      this.#statements.delete(text);
+      if (!entry.used) {
+        entry.statement.finalize();
+        return;
+      }
+      entry.used = false;
+      this.#statements.set(text, entry);
+    }
   }
 }
 

@@ -7,9 +7,10 @@ import {
   type QueryInput,
   type Row,
 } from "../database-backend.ts";
+import { prepareBatch, prepareQuery } from "../prepare-query.ts";
 import { PromiseMutex } from "./promise-mutex.ts";
 import type { SqliteConnection } from "./sqlite-connection.ts";
-import { prepareBatch, prepareInput } from "./sqlite-query.ts";
+import { type SqliteValue, toSqliteValues } from "./sqlite-values.ts";
 
 /**
  * A view of the one connection that runs its callers' work strictly in turn.
@@ -36,29 +37,37 @@ export class SqliteSession extends DatabaseBackend {
     this.#stats = stats ?? (() => this.poolStats());
   }
 
-  async execute(query: QueryInput, params?: readonly SqlParam[]): Promise<ExecuteResult> {
-    const { text, values } = prepareInput(query, params);
-    return this.#inTurn(() => ({ rowCount: this.connection.run(text, values) }));
+  /*
+   * These return the mutex's promise directly rather than being async functions: an async
+   * function returning a promise adds turns of the event loop to every statement. Validation
+   * errors still surface as rejections, never as synchronous throws.
+   */
+  execute(query: QueryInput, params?: readonly SqlParam[]): Promise<ExecuteResult> {
+    return this.#statement(query, params, (text, values) => ({
+      rowCount: this.connection.run(text, values),
+    }));
   }
 
-  async executeMany(query: string, paramsSeq: readonly (readonly SqlParam[])[]): Promise<ExecuteResult> {
-    const batch = prepareBatch(query, paramsSeq);
+  executeMany(query: string, paramsSeq: readonly (readonly SqlParam[])[]): Promise<ExecuteResult> {
+    let batch: { text: string; rows: SqliteValue[][] };
+    try {
+      batch = prepareBatch(query, paramsSeq, "sqlite", toSqliteValues);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { text, rows } = batch;
     return this.#inTurn(() => {
-      if (batch.length === 0) return { rowCount: 0 };
-      const text = (batch[0] as { text: string }).text;
-      const rows = batch.map((b) => b.values);
+      if (rows.length === 0) return { rowCount: 0 };
       return { rowCount: this.#atomically(() => this.connection.runMany(text, rows)) };
     });
   }
 
-  async fetchOne<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T | null> {
-    const { text, values } = prepareInput(query, params);
-    return this.#inTurn(() => this.connection.get(text, values) as T | null);
+  fetchOne<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T | null> {
+    return this.#statement(query, params, (text, values) => this.connection.get(text, values) as T | null);
   }
 
-  async fetchAll<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T[]> {
-    const { text, values } = prepareInput(query, params);
-    return this.#inTurn(() => this.connection.all(text, values) as T[]);
+  fetchAll<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T[]> {
+    return this.#statement(query, params, (text, values) => this.connection.all(text, values) as T[]);
   }
 
   async executeScript(text: string): Promise<void> {
@@ -121,6 +130,24 @@ export class SqliteSession extends DatabaseBackend {
 
   #assertUsable(): void {
     if (this.#unusable !== undefined) throw new StorageError(this.#unusable, { code: "BACKEND_CLOSED" });
+  }
+
+  /** Validates and converts before taking a turn, so a bad query never waits for the connection. */
+  #statement<T>(
+    query: QueryInput,
+    params: readonly SqlParam[] | undefined,
+    work: (text: string, values: SqliteValue[]) => T,
+  ): Promise<T> {
+    let text: string;
+    let values: SqliteValue[];
+    try {
+      const prepared = prepareQuery(query, params, "sqlite");
+      text = prepared.text;
+      values = toSqliteValues(prepared.values);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#inTurn(() => work(text, values));
   }
 
   #inTurn<T>(work: () => T): Promise<T> {

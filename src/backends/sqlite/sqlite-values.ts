@@ -45,12 +45,17 @@ function tooBig(index: number, value: bigint | number): StorageError {
 
 /*
  * The connection reads with safeIntegers on, so every integer arrives as a bigint. Those a number
- * holds exactly become numbers; the rest stay bigints instead of being rounded.
+ * holds exactly become numbers; the rest stay bigints instead of being rounded. Number() of a
+ * bigint beyond ±(2^53 - 1) lands beyond it too, so one conversion and a range check on the
+ * result decide, with no bigint comparisons.
  */
 export function fromSqliteRow(row: Row): Row {
   for (const key in row) {
     const v = row[key];
-    if (typeof v === "bigint" && v <= MAX && v >= MIN) row[key] = Number(v);
+    if (typeof v === "bigint") {
+      const n = Number(v);
+      if (Number.isSafeInteger(n)) row[key] = n;
+    }
   }
   return row;
 }
