@@ -61,6 +61,12 @@ export class Ours implements Contender {
   }
 
   readonly bulkVariants = {
+    // The bulk call a scanner uses: checks every row, stores all in one transaction, returns the
+    // count. Raw builds no row objects either, so this is the like-for-like form.
+    "FindingRepository.insertMany": async ({ scanId, rows }: BulkInput): Promise<void> => {
+      await this.#findings.insertMany(scanId, rows);
+    },
+    // The same plus the stored rows handed back as objects (what the HTTP layer needs).
     "FindingRepository.createMany": async ({ scanId, rows }: BulkInput): Promise<void> => {
       await this.#findings.createMany(scanId, rows);
     },

@@ -9,7 +9,11 @@ import type { BulkInput, ScanWithFindings, UsageRow } from "../fixtures.ts";
 import {
   dbInstant,
   FINDING_COLUMNS,
+  findingsJson,
   insertText,
+  JSON_ROWS_PER_STATEMENT,
+  JSON_STATEMENTS_IN_FLIGHT,
+  jsonInsertText,
   MULTI_ROW_PARAMS,
   pushFindingValues,
   readStatements,
@@ -160,6 +164,21 @@ export class RawPostgres implements Contender {
           }
           await tx.unsafe(UNNEST_TEXT, columns as never, PREPARED);
         }
+      });
+    },
+    // The SQL our repository sends: each chunk's rows as one json text parameter, unpacked by
+    // json_populate_recordset, with the same chunk size and statements in flight.
+    "json_populate_recordset 1,000, one tx": async ({ scanId, rows }: BulkInput): Promise<void> => {
+      const now = dbInstant(new Date());
+      const text = jsonInsertText("findings", FINDING_COLUMNS);
+      await this.#sql.begin(async (tx) => {
+        const inFlight: Promise<unknown>[] = [];
+        for (let start = 0; start < rows.length; start += JSON_ROWS_PER_STATEMENT) {
+          const end = Math.min(rows.length, start + JSON_ROWS_PER_STATEMENT);
+          inFlight.push(tx.unsafe(text, [findingsJson(scanId, rows, start, end, now)], PREPARED));
+          if (inFlight.length >= JSON_STATEMENTS_IN_FLIGHT) await inFlight.shift();
+        }
+        await Promise.all(inFlight);
       });
     },
     // Not a like-for-like form (no parameters at all), but the ceiling a bulk path could reach.

@@ -44,7 +44,7 @@ export const FINDING_COLUMNS = [
   "detected_at",
 ] as const;
 
-/** The layer's own per-statement cap (bulk-insert.ts): 16,000 parameters, 1,000 finding rows. */
+/** The layer's per-statement cap on SQLite (bulk-insert.ts): 16,000 parameters, 1,000 finding rows. */
 export const MULTI_ROW_PARAMS = 16_000;
 
 /** Multi-row INSERT text with `rows` value tuples, markers numbered as the dialect wants. */
@@ -61,6 +61,52 @@ export function insertText(
     tuples.push(`(${marks.join(", ")})`);
   }
   return `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${tuples.join(", ")}`;
+}
+
+/*
+ * PostgreSQL's bulk route (bulk-insert.ts): the rows of a chunk as ONE json text parameter,
+ * unpacked by json_populate_recordset; 1,000 rows per statement, two statements in flight on the
+ * transaction's connection. One statement text per table, whatever the row count.
+ */
+export const JSON_ROWS_PER_STATEMENT = 1_000;
+export const JSON_STATEMENTS_IN_FLIGHT = 2;
+
+export function jsonInsertText(table: string, columns: readonly string[]): string {
+  const list = columns.join(", ");
+  return `INSERT INTO ${table} (${list}) SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1::text::json)`;
+}
+
+/** The json parameter for findings[start, end): one object per row, keys in FINDING_COLUMNS order. */
+export function findingsJson(
+  scanId: string,
+  rows: readonly FindingRow[],
+  start: number,
+  end: number,
+  now: string,
+): string {
+  const objects = new Array(end - start);
+  for (let r = start; r < end; r++) {
+    const f = rows[r] as FindingRow;
+    objects[r - start] = {
+      id: f.id,
+      scan_id: scanId,
+      rule_id: f.rule_id,
+      title: f.title,
+      description: f.description,
+      severity: f.severity,
+      confidence: f.confidence,
+      category: f.category,
+      detector_layer: f.detector_layer,
+      line_start: f.line_start,
+      line_end: f.line_end,
+      snippet: f.snippet,
+      evidence: JSON.stringify(f.evidence),
+      ioc_values: JSON.stringify(f.ioc_values),
+      remediation: f.remediation,
+      detected_at: now,
+    };
+  }
+  return JSON.stringify(objects);
 }
 
 const SEVERITY_RANK =

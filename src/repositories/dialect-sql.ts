@@ -1,5 +1,5 @@
 import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { type SqlQuery, sql } from "../sql/index.ts";
+import { type SqlParam, SqlQuery, sql } from "../sql/index.ts";
 
 /*
  * The few SQL fragments that are spelled differently per dialect. Text ordering is the one that
@@ -31,4 +31,15 @@ export function fragmentsFor(db: DatabaseBackend): DialectFragments {
 export function perDialect<T>(build: (fragments: DialectFragments) => T): (db: DatabaseBackend) => T {
   const built: Record<Dialect, T> = { sqlite: build(FRAGMENTS.sqlite), postgres: build(FRAGMENTS.postgres) };
   return (db) => built[db.backendName];
+}
+
+/**
+ * A fixed query text with `?` markers as a query maker. Passing the text itself to the backend
+ * scans it for markers on every call; split once into a frozen template, renderQuery finds its
+ * rendering in the per-template cache instead. Only for texts written here, whose `?`s are all
+ * markers (none inside literals, comments or as `??`).
+ */
+export function template(text: string): (values: readonly SqlParam[]) => SqlQuery {
+  const strings = Object.freeze(text.split("?"));
+  return (values) => new SqlQuery(strings, values);
 }

@@ -85,7 +85,11 @@ export function text(field: string, value: unknown, max?: number): string {
   if (max !== undefined && tooLong(value, max)) {
     throw new ValidationError(field, `${field} must be at most ${max} characters`);
   }
-  return value;
+  // Both drivers store text as UTF-8, where a lone surrogate becomes U+FFFD: replacing it here
+  // makes what a write returns equal what a read returns, and keeps PostgreSQL's json bulk route
+  // (whose parser refuses a lone-surrogate escape) able to carry every value. Free for the
+  // common case: a Latin-1 string cannot hold a surrogate and is answered without a scan.
+  return value.isWellFormed() ? value : value.toWellFormed();
 }
 
 export function nonEmptyText(field: string, value: unknown, max?: number): string {
@@ -125,7 +129,8 @@ export function finite(field: string, value: unknown, min = -Infinity, max = Inf
     const range = Number.isFinite(min) && Number.isFinite(max) ? ` between ${min} and ${max}` : "";
     throw new ValidationError(field, `${field} must be a finite number${range}; got ${describe(value)}`);
   }
-  return value;
+  // -0 is stored as 0 by SQLite and by PostgreSQL's json route alike: one value on every path.
+  return value === 0 ? 0 : value;
 }
 
 export function finiteOrNull(field: string, value: unknown, min?: number, max?: number): number | null {
@@ -147,7 +152,17 @@ export function jsonArrayIn(
   if (value === null || value === undefined) return "[]";
   if (!Array.isArray(value))
     throw new ValidationError(field, `${field} must be an array; got ${describe(value)}`);
-  if (item) for (let i = 0; i < value.length; i++) item(`${field}[${i}]`, value[i]);
+  if (item) {
+    for (let i = 0; i < value.length; i++) {
+      try {
+        item(field, value[i]);
+      } catch {
+        // Named after the failing item only now: building `field[i]` for every item of every
+        // row showed up in bulk-insert profiles.
+        item(`${field}[${i}]`, value[i]);
+      }
+    }
+  }
   return encodeJson(field, value);
 }
 

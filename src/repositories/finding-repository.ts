@@ -1,14 +1,12 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
-import { insertRows } from "./bulk-insert.ts";
+import { insertRecords } from "./bulk-insert.ts";
 import { fragmentsFor } from "./dialect-sql.ts";
-import { CATEGORIES, type Category, oneOf, SEVERITIES, type Severity } from "./domain.ts";
+import { CATEGORIES, type Category, nonEmptyText, oneOf, SEVERITIES, type Severity } from "./domain.ts";
 import { FINDING_COLUMNS, type Finding, findingOut, type NewFinding } from "./finding-row.ts";
-import { compareBySeverityThenId } from "./ordering.ts";
 import { type PageOptions, page } from "./paging.ts";
 import { toDbInstant } from "./row-convert.ts";
-import { bulkFindingParams, findingsOfScan } from "./scan-details.ts";
-import { rowFrom } from "./scan-row.ts";
+import { findingRecords, findingsOfScan, storedFindings } from "./scan-details.ts";
 import { guardWrite } from "./write-errors.ts";
 
 export interface FindingListOptions extends PageOptions {
@@ -23,14 +21,23 @@ export class FindingRepository {
    * the drivers' parameter limits) in one transaction. Returned most severe first, then by id.
    */
   async createMany(scanId: string, findings: readonly NewFinding[]): Promise<Finding[]> {
-    const rows = bulkFindingParams(scanId, findings, toDbInstant(new Date()));
-    if (rows.length === 0) return [];
-    await guardWrite(
-      () => this.db.transaction((tx) => insertRows(tx, "findings", FINDING_COLUMNS, rows)),
-      `A finding with one of these ids already exists`,
-      "scan_id",
-    );
-    return rows.map((v) => findingOut(rowFrom(FINDING_COLUMNS, v))).sort(compareBySeverityThenId);
+    const now = toDbInstant(new Date());
+    const records = findingRecords(nonEmptyText("scan_id", scanId, 255), findings, now);
+    if (records.length === 0) return [];
+    await this.#write(records);
+    return storedFindings(records, findings, now);
+  }
+
+  /**
+   * createMany for callers that do not need the stored rows back (imports, bulk loads): the same
+   * checks, statements and transaction, without building and sorting an object per row.
+   * Returns how many findings were written.
+   */
+  async insertMany(scanId: string, findings: readonly NewFinding[]): Promise<number> {
+    const records = findingRecords(nonEmptyText("scan_id", scanId, 255), findings, toDbInstant(new Date()));
+    if (records.length === 0) return 0;
+    await this.#write(records);
+    return records.length;
   }
 
   async create(scanId: string, finding: NewFinding): Promise<Finding> {
@@ -68,5 +75,13 @@ export class FindingRepository {
     const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
     for (const r of rows) if (r.severity in counts) counts[r.severity as Severity] = Number(r.n);
     return counts;
+  }
+
+  #write(records: readonly Row[]): Promise<void> {
+    return guardWrite(
+      () => this.db.transaction((tx) => insertRecords(tx, "findings", FINDING_COLUMNS, records)),
+      `A finding with one of these ids already exists`,
+      "scan_id",
+    );
   }
 }

@@ -1,6 +1,5 @@
 /* Findings: row type, input checks and conversion, shared by FindingRepository and ScanRepository. */
 import type { Row } from "../backends/database-backend.ts";
-import type { SqlParam } from "../sql/index.ts";
 import {
   CATEGORIES,
   type Category,
@@ -81,27 +80,52 @@ export const FINDING_COLUMNS = [
 
 const stringItem = (field: string, v: unknown) => text(field, v);
 
-/** Checks one finding and returns its column values in FINDING_COLUMNS order. */
-export function findingParams(scanId: string, f: NewFinding, now: string): SqlParam[] {
+/** A checked finding as it is bound: FINDING_COLUMNS as keys, JSON columns as text. */
+export type FindingRecord = Omit<Finding, "evidence" | "ioc_values"> & {
+  evidence: string;
+  ioc_values: string;
+};
+
+/** Checks one finding and returns its column values, keys in FINDING_COLUMNS order. */
+export function findingRecord(scanId: string, f: NewFinding, now: string): FindingRecord {
   if (f === null || typeof f !== "object") throw new TypeError("a finding must be an object");
-  return [
-    f.id === undefined ? newId() : nonEmptyText("id", f.id, 255),
-    scanId,
-    nonEmptyText("rule_id", f.rule_id, 255),
-    text("title", f.title, 512),
-    text("description", f.description),
-    oneOf("severity", f.severity, SEVERITIES),
-    finite("confidence", f.confidence, 0, 1),
-    oneOf("category", f.category, CATEGORIES),
-    oneOf("detector_layer", f.detector_layer, DETECTOR_LAYERS),
-    int32OrNull("line_start", f.line_start),
-    int32OrNull("line_end", f.line_end),
-    textOrNullIn("snippet", f.snippet),
-    jsonArrayIn("evidence", f.evidence, stringItem),
-    jsonArrayIn("ioc_values", f.ioc_values, stringItem),
-    f.remediation === undefined ? "" : textOrNullIn("remediation", f.remediation),
-    f.detected_at === undefined ? now : instantIn("detected_at", f.detected_at),
-  ];
+  return {
+    id: f.id === undefined ? newId() : nonEmptyText("id", f.id, 255),
+    scan_id: scanId,
+    rule_id: nonEmptyText("rule_id", f.rule_id, 255),
+    title: text("title", f.title, 512),
+    description: text("description", f.description),
+    severity: oneOf("severity", f.severity, SEVERITIES),
+    confidence: finite("confidence", f.confidence, 0, 1),
+    category: oneOf("category", f.category, CATEGORIES),
+    detector_layer: oneOf("detector_layer", f.detector_layer, DETECTOR_LAYERS),
+    line_start: int32OrNull("line_start", f.line_start),
+    line_end: int32OrNull("line_end", f.line_end),
+    snippet: textOrNullIn("snippet", f.snippet),
+    evidence: jsonArrayIn("evidence", f.evidence, stringItem),
+    ioc_values: jsonArrayIn("ioc_values", f.ioc_values, stringItem),
+    remediation: f.remediation === undefined ? "" : textOrNullIn("remediation", f.remediation),
+    detected_at: f.detected_at === undefined ? now : instantIn("detected_at", f.detected_at),
+  };
+}
+
+/**
+ * Turns a record that has been written into the finding a read returns, in place: no second
+ * object, and the lists are copied from the caller's input (already checked to be strings)
+ * instead of parsing the JSON text just made from them. `now`/`nowIso` spare converting the
+ * shared write time once per row.
+ */
+export function storedFinding(
+  record: FindingRecord,
+  input: NewFinding,
+  now: string,
+  nowIso: string,
+): Finding {
+  const out = record as unknown as Finding;
+  out.evidence = input.evidence == null ? [] : input.evidence.slice();
+  out.ioc_values = input.ioc_values == null ? [] : input.ioc_values.slice();
+  out.detected_at = record.detected_at === now ? nowIso : instantOut(record.detected_at);
+  return out;
 }
 
 export function findingOut(r: Row): Finding {

@@ -1,5 +1,4 @@
 import { sql } from "../sql/index.ts";
-import { SEVERITY_RANK, type Severity } from "./domain.ts";
 
 /** Most severe first, in SQL; unknown values (an older writer's) sort last. */
 export const SEVERITY_RANK_TEXT =
@@ -24,13 +23,62 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** Unknown values (an older writer's) rank after every known severity. */
+function severityRank(severity: string): number {
+  switch (severity) {
+    case "critical":
+      return 0;
+    case "high":
+      return 1;
+    case "medium":
+      return 2;
+    case "low":
+      return 3;
+    case "info":
+      return 4;
+    default:
+      return 5;
+  }
+}
+
 export function compareBySeverityThenId(
   a: { severity: string; id: string },
   b: { severity: string; id: string },
 ): number {
-  const ra = SEVERITY_RANK[a.severity as Severity] ?? 5;
-  const rb = SEVERITY_RANK[b.severity as Severity] ?? 5;
+  const ra = severityRank(a.severity);
+  const rb = severityRank(b.severity);
   return ra !== rb ? ra - rb : compareCodePoints(a.id, b.id);
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+const byIdNative = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byIdCodePoints = (a: { id: string }, b: { id: string }) => compareCodePoints(a.id, b.id);
+
+/**
+ * Sorts in place, most severe first, then by id. Large lists (a bulk insert's rows) are split
+ * into one bucket per severity and each bucket sorted by id alone; while no id holds a surrogate,
+ * the engine's own string comparison (UTF-16 units) already is code-point order, and a bucket
+ * that arrives sorted is left as it is.
+ */
+export function sortBySeverityThenId<T extends { severity: string; id: string }>(list: T[]): T[] {
+  if (list.length < 64) return list.sort(compareBySeverityThenId);
+  const buckets: T[][] = [[], [], [], [], [], []];
+  let native = true;
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i] as T;
+    (buckets[severityRank(item.severity)] as T[]).push(item);
+    if (native && SURROGATE.test(item.id)) native = false;
+  }
+  const byId = native ? byIdNative : byIdCodePoints;
+  let k = 0;
+  for (const bucket of buckets) {
+    let sorted = true;
+    for (let i = 1; i < bucket.length && sorted; i++) sorted = byId(bucket[i - 1] as T, bucket[i] as T) <= 0;
+    if (!sorted) bucket.sort(byId);
+    for (let i = 0; i < bucket.length; i++) list[k++] = bucket[i] as T;
+  }
+  return list;
 }
 
 /** For rows already converted: ISO instants compare correctly as text. */

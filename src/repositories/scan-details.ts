@@ -1,26 +1,31 @@
 /* Reading and preparing a scan together with its findings and URL analyses. */
 import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
 import { ValidationError } from "../errors/index.ts";
-import { type SqlParam, sql } from "../sql/index.ts";
-import { type Finding, findingOut, findingParams, type NewFinding } from "./finding-row.ts";
-import { compareByInstantThenId, compareBySeverityThenId, SEVERITY_RANK_TEXT } from "./ordering.ts";
+import { sql } from "../sql/index.ts";
+import { template } from "./dialect-sql.ts";
+import {
+  type Finding,
+  type FindingRecord,
+  findingOut,
+  findingRecord,
+  type NewFinding,
+  storedFinding,
+} from "./finding-row.ts";
+import { compareByInstantThenId, SEVERITY_RANK_TEXT, sortBySeverityThenId } from "./ordering.ts";
+import { instantOut } from "./row-convert.ts";
 import { type ScanWithDetails, scanOut } from "./scan-row.ts";
 import {
   type NewUrlAnalysis,
   type UrlAnalysis,
   urlAnalysisOut,
-  urlAnalysisParams,
+  urlAnalysisRecord,
 } from "./url-analysis-row.ts";
 
 /** Checks every item before anything is written; the message says which item, `field` which column. */
-function eachChecked<T>(
-  list: readonly T[] | undefined,
-  name: string,
-  check: (item: T) => SqlParam[],
-): SqlParam[][] {
+function eachChecked<T, R>(list: readonly T[] | undefined, name: string, check: (item: T) => R): R[] {
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw new ValidationError(name, `${name} must be an array`);
-  const out: SqlParam[][] = new Array(list.length);
+  const out: R[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) {
     try {
       out[i] = check(list[i] as T);
@@ -35,16 +40,42 @@ function eachChecked<T>(
   return out;
 }
 
-export function bulkFindingParams(scanId: string, findings: readonly NewFinding[] | undefined, now: string) {
-  return eachChecked(findings, "findings", (f) => findingParams(scanId, f, now));
+export function findingRecords(
+  scanId: string,
+  findings: readonly NewFinding[] | undefined,
+  now: string,
+): FindingRecord[] {
+  return eachChecked(findings, "findings", (f) => findingRecord(scanId, f, now));
 }
 
-export function bulkUrlAnalysisParams(
+export function urlAnalysisRecords(
   scanId: string,
   items: readonly NewUrlAnalysis[] | undefined,
   now: string,
-) {
-  return eachChecked(items, "url_analysis", (u) => urlAnalysisParams(scanId, u, now));
+): Row[] {
+  return eachChecked(items, "url_analysis", (u) => urlAnalysisRecord(scanId, u, now));
+}
+
+/**
+ * What a read of these findings returns, from the records just written: converted in place and
+ * sorted most severe first, then by id.
+ */
+export function storedFindings(
+  records: FindingRecord[],
+  inputs: readonly NewFinding[] | undefined,
+  now: string,
+): Finding[] {
+  const nowIso = instantOut(now);
+  const out = records as unknown as Finding[];
+  for (let i = 0; i < records.length; i++) {
+    storedFinding(
+      records[i] as FindingRecord,
+      (inputs as readonly NewFinding[])[i] as NewFinding,
+      now,
+      nowIso,
+    );
+  }
+  return sortBySeverityThenId(out);
 }
 
 /*
@@ -54,7 +85,7 @@ export function bulkUrlAnalysisParams(
  */
 export async function findingsOfScan(db: DatabaseBackend, scanId: string): Promise<Finding[]> {
   const rows = await db.fetchAll(sql`SELECT * FROM findings WHERE scan_id = ${scanId}`);
-  return rows.map(findingOut).sort(compareBySeverityThenId);
+  return sortBySeverityThenId(rows.map(findingOut));
 }
 
 export async function urlAnalysesOfScan(db: DatabaseBackend, scanId: string): Promise<UrlAnalysis[]> {
@@ -77,12 +108,12 @@ async function loadSeparately(db: DatabaseBackend, id: string): Promise<ScanWith
   return { ...scanOut(scanRow), findings, url_analysis: urlAnalyses };
 }
 
-const AGGREGATED = `SELECT s.*,
+const AGGREGATED = template(`SELECT s.*,
   (SELECT COALESCE(json_agg(f ORDER BY ${SEVERITY_RANK_TEXT}, f.id COLLATE "C"), '[]')::text
      FROM findings f WHERE f.scan_id = s.id) AS malwar_findings_json,
   (SELECT COALESCE(json_agg(u ORDER BY u.fetched_at, u.id COLLATE "C"), '[]')::text
      FROM url_analysis u WHERE u.scan_id = s.id) AS malwar_url_analysis_json
-FROM scans s WHERE s.id = ?`;
+FROM scans s WHERE s.id = ?`);
 
 /**
  * PostgreSQL: one round trip (and one consistent snapshot), the details aggregated to JSON text on
@@ -90,7 +121,7 @@ FROM scans s WHERE s.id = ?`;
  * which the shared converters read like SQLite's text.
  */
 async function loadAggregated(db: DatabaseBackend, id: string): Promise<ScanWithDetails | null> {
-  const row = await db.fetchOne<Row>(AGGREGATED, [id]);
+  const row = await db.fetchOne<Row>(AGGREGATED([id]));
   if (row === null) return null;
   const findings = JSON.parse(row.malwar_findings_json as string) as Row[];
   const urls = JSON.parse(row.malwar_url_analysis_json as string) as Row[];

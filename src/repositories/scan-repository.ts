@@ -1,8 +1,8 @@
 import type { DatabaseBackend } from "../backends/database-backend.ts";
 import { NotFoundError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
-import { insertRows } from "./bulk-insert.ts";
-import { fragmentsFor, perDialect } from "./dialect-sql.ts";
+import { insertRecords } from "./bulk-insert.ts";
+import { fragmentsFor, perDialect, template } from "./dialect-sql.ts";
 import {
   integerOrNull,
   jsonArrayIn,
@@ -13,22 +13,21 @@ import {
   VERDICTS,
   type Verdict,
 } from "./domain.ts";
-import { FINDING_COLUMNS, findingOut } from "./finding-row.ts";
-import { compareByInstantThenId, compareBySeverityThenId } from "./ordering.ts";
+import { FINDING_COLUMNS } from "./finding-row.ts";
+import { compareByInstantThenId } from "./ordering.ts";
 import { type PageOptions, page } from "./paging.ts";
 import { toDbInstant } from "./row-convert.ts";
-import { bulkFindingParams, bulkUrlAnalysisParams, loadDetails } from "./scan-details.ts";
+import { findingRecords, loadDetails, storedFindings, urlAnalysisRecords } from "./scan-details.ts";
 import {
   layerItem,
   type NewScan,
   type NewScanWithDetails,
-  rowFrom,
   SCAN_COLUMNS,
   type Scan,
   type ScanStatusChanges,
   type ScanWithDetails,
   scanOut,
-  scanParams,
+  scanRecord,
   scanTimeText,
   stringItem,
 } from "./scan-row.ts";
@@ -40,8 +39,10 @@ export interface ScanListOptions extends PageOptions {
   status?: ScanStatus;
 }
 
-const RECENT = perDialect(
-  (d) => `SELECT * FROM scans ORDER BY created_at DESC, id ${d.byteOrderText} DESC LIMIT ? OFFSET ?`,
+const byFetchedAtThenId = compareByInstantThenId("fetched_at");
+
+const RECENT = perDialect((d) =>
+  template(`SELECT * FROM scans ORDER BY created_at DESC, id ${d.byteOrderText} DESC LIMIT ? OFFSET ?`),
 );
 
 export class ScanRepository {
@@ -50,12 +51,12 @@ export class ScanRepository {
   /** Stores one scan row (no findings). */
   async create(scan: NewScan): Promise<Scan> {
     const now = new Date();
-    const values = scanParams(scan, now, toDbInstant(now));
+    const record = scanRecord(scan, now, toDbInstant(now));
     await guardWrite(
-      () => insertRows(this.db, "scans", SCAN_COLUMNS, [values]),
-      `A scan with id ${String(values[0])} already exists`,
+      () => insertRecords(this.db, "scans", SCAN_COLUMNS, [record]),
+      `A scan with id ${String(record.id)} already exists`,
     );
-    return scanOut(rowFrom(SCAN_COLUMNS, values));
+    return scanOut(record);
   }
 
   /**
@@ -66,24 +67,23 @@ export class ScanRepository {
   async saveScan(scan: NewScanWithDetails): Promise<ScanWithDetails> {
     const now = new Date();
     const nowDb = toDbInstant(now);
-    const scanValues = scanParams(scan, now, nowDb);
-    const scanId = scanValues[0] as string;
-    const findingRows = bulkFindingParams(scanId, scan.findings, nowDb);
-    const urlRows = bulkUrlAnalysisParams(scanId, scan.url_analysis, nowDb);
+    const record = scanRecord(scan, now, nowDb);
+    const scanId = record.id as string;
+    const findingRows = findingRecords(scanId, scan.findings, nowDb);
+    const urlRows = urlAnalysisRecords(scanId, scan.url_analysis, nowDb);
     await guardWrite(
       () =>
         this.db.transaction(async (tx) => {
-          await insertRows(tx, "scans", SCAN_COLUMNS, [scanValues]);
-          await insertRows(tx, "findings", FINDING_COLUMNS, findingRows);
-          await insertRows(tx, "url_analysis", URL_ANALYSIS_COLUMNS, urlRows);
+          await insertRecords(tx, "scans", SCAN_COLUMNS, [record]);
+          await insertRecords(tx, "findings", FINDING_COLUMNS, findingRows);
+          await insertRecords(tx, "url_analysis", URL_ANALYSIS_COLUMNS, urlRows);
         }),
       `A scan, finding or URL analysis with one of these ids already exists (scan ${scanId})`,
     );
-    const findings = findingRows.map((v) => findingOut(rowFrom(FINDING_COLUMNS, v)));
-    findings.sort(compareBySeverityThenId);
-    const urlAnalyses = urlRows.map((v) => urlAnalysisOut(rowFrom(URL_ANALYSIS_COLUMNS, v)));
-    urlAnalyses.sort(compareByInstantThenId("fetched_at"));
-    return { ...scanOut(rowFrom(SCAN_COLUMNS, scanValues)), findings, url_analysis: urlAnalyses };
+    const stored = scanOut(record) as ScanWithDetails;
+    stored.findings = storedFindings(findingRows, scan.findings, nowDb);
+    stored.url_analysis = urlRows.map(urlAnalysisOut).sort(byFetchedAtThenId);
+    return stored;
   }
 
   async get(id: string): Promise<Scan | null> {
@@ -102,7 +102,7 @@ export class ScanRepository {
     // The unfiltered listing is the hot one: a text built once per dialect, not a nested template.
     const rows =
       options.verdict === undefined && options.status === undefined
-        ? await this.db.fetchAll(RECENT(this.db), [limit, offset])
+        ? await this.db.fetchAll(RECENT(this.db)([limit, offset]))
         : await this.db.fetchAll(
             sql`SELECT * FROM scans${this.filter(options)} ORDER BY created_at DESC, id ${fragmentsFor(this.db).byteOrder} DESC LIMIT ${limit} OFFSET ${offset}`,
           );

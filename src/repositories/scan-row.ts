@@ -1,7 +1,6 @@
 /* Scans: row types, input checks and conversion. */
 import type { Row } from "../backends/database-backend.ts";
 import { ValidationError } from "../errors/index.ts";
-import type { SqlParam } from "../sql/index.ts";
 import {
   DETECTOR_LAYERS,
   type InstantInput,
@@ -115,27 +114,30 @@ export function scanTimeText(field: string, value: unknown): string {
   return nonEmptyText(field, value, 64);
 }
 
-export function scanParams(s: NewScan, now: Date, nowDb: string): SqlParam[] {
+/** Checks a scan and returns its column values, keys in SCAN_COLUMNS order. */
+export function scanRecord(s: NewScan, now: Date, nowDb: string): Row {
   if (s === null || typeof s !== "object") throw new TypeError("a scan must be an object");
-  return [
-    s.id === undefined ? newId() : nonEmptyText("id", s.id, 255),
-    text("target", s.target),
-    textOrNullIn("skill_name", s.skill_name, 255),
-    textOrNullIn("skill_author", s.skill_author, 255),
-    textOrNullIn("skill_sha256", s.skill_sha256, 64),
-    s.status === undefined ? "pending" : oneOf("status", s.status, SCAN_STATUSES),
-    s.risk_score === undefined ? 0 : integerOrNull("risk_score", s.risk_score, 0),
-    s.overall_severity === undefined ? "info" : oneOf("overall_severity", s.overall_severity, SEVERITIES),
-    s.verdict === undefined ? "CLEAN" : oneOf("verdict", s.verdict, VERDICTS),
-    jsonArrayIn("layers_executed", s.layers_executed, layerItem),
-    jsonArrayIn("errors", s.errors, stringItem),
-    s.started_at === undefined ? now.toISOString() : scanTimeText("started_at", s.started_at),
-    s.completed_at === undefined || s.completed_at === null
-      ? null
-      : scanTimeText("completed_at", s.completed_at),
-    integerOrNull("duration_ms", s.duration_ms, 0),
-    s.created_at === undefined ? nowDb : instantIn("created_at", s.created_at),
-  ];
+  return {
+    id: s.id === undefined ? newId() : nonEmptyText("id", s.id, 255),
+    target: text("target", s.target),
+    skill_name: textOrNullIn("skill_name", s.skill_name, 255),
+    skill_author: textOrNullIn("skill_author", s.skill_author, 255),
+    skill_sha256: textOrNullIn("skill_sha256", s.skill_sha256, 64),
+    status: s.status === undefined ? "pending" : oneOf("status", s.status, SCAN_STATUSES),
+    risk_score: s.risk_score === undefined ? 0 : integerOrNull("risk_score", s.risk_score, 0),
+    overall_severity:
+      s.overall_severity === undefined ? "info" : oneOf("overall_severity", s.overall_severity, SEVERITIES),
+    verdict: s.verdict === undefined ? "CLEAN" : oneOf("verdict", s.verdict, VERDICTS),
+    layers_executed: jsonArrayIn("layers_executed", s.layers_executed, layerItem),
+    errors: jsonArrayIn("errors", s.errors, stringItem),
+    started_at: s.started_at === undefined ? now.toISOString() : scanTimeText("started_at", s.started_at),
+    completed_at:
+      s.completed_at === undefined || s.completed_at === null
+        ? null
+        : scanTimeText("completed_at", s.completed_at),
+    duration_ms: integerOrNull("duration_ms", s.duration_ms, 0),
+    created_at: s.created_at === undefined ? nowDb : instantIn("created_at", s.created_at),
+  };
 }
 
 export function scanOut(r: Row): Scan {
@@ -156,11 +158,4 @@ export function scanOut(r: Row): Scan {
     duration_ms: intOrNull(r.duration_ms),
     created_at: instantOut(r.created_at),
   };
-}
-
-/** The row a read would return, built from the values just written (no read-back round trip). */
-export function rowFrom(columns: readonly string[], values: readonly SqlParam[]): Row {
-  const row: Row = {};
-  for (let i = 0; i < columns.length; i++) row[columns[i] as string] = values[i];
-  return row;
 }

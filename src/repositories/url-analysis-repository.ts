@@ -1,9 +1,9 @@
 import type { DatabaseBackend } from "../backends/database-backend.ts";
 import { sql } from "../sql/index.ts";
-import { insertRows } from "./bulk-insert.ts";
+import { insertRecords } from "./bulk-insert.ts";
+import { nonEmptyText } from "./domain.ts";
 import { toDbInstant } from "./row-convert.ts";
-import { bulkUrlAnalysisParams, urlAnalysesOfScan } from "./scan-details.ts";
-import { rowFrom } from "./scan-row.ts";
+import { urlAnalysesOfScan, urlAnalysisRecords } from "./scan-details.ts";
 import {
   type NewUrlAnalysis,
   URL_ANALYSIS_COLUMNS,
@@ -17,14 +17,14 @@ export class UrlAnalysisRepository {
 
   /** Adds URL analyses to an existing scan, all or none. */
   async createMany(scanId: string, items: readonly NewUrlAnalysis[]): Promise<UrlAnalysis[]> {
-    const rows = bulkUrlAnalysisParams(scanId, items, toDbInstant(new Date()));
-    if (rows.length === 0) return [];
+    const records = urlAnalysisRecords(nonEmptyText("scan_id", scanId, 255), items, toDbInstant(new Date()));
+    if (records.length === 0) return [];
     await guardWrite(
-      () => this.db.transaction((tx) => insertRows(tx, "url_analysis", URL_ANALYSIS_COLUMNS, rows)),
+      () => this.db.transaction((tx) => insertRecords(tx, "url_analysis", URL_ANALYSIS_COLUMNS, records)),
       "A URL analysis with one of these ids already exists",
       "scan_id",
     );
-    return rows.map((v) => urlAnalysisOut(rowFrom(URL_ANALYSIS_COLUMNS, v)));
+    return records.map(urlAnalysisOut);
   }
 
   async create(scanId: string, item: NewUrlAnalysis): Promise<UrlAnalysis> {

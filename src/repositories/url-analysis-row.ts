@@ -1,6 +1,5 @@
 /* URL analyses: row type, input checks and conversion, shared by UrlAnalysisRepository and ScanRepository. */
 import type { Row } from "../backends/database-backend.ts";
-import type { SqlParam } from "../sql/index.ts";
 import {
   bool,
   finiteOrNull,
@@ -69,21 +68,22 @@ export const URL_ANALYSIS_COLUMNS = [
 
 const stringItem = (field: string, v: unknown) => text(field, v);
 
-export function urlAnalysisParams(scanId: string, u: NewUrlAnalysis, now: string): SqlParam[] {
+/** Checks one URL analysis and returns its column values, keys in URL_ANALYSIS_COLUMNS order. */
+export function urlAnalysisRecord(scanId: string, u: NewUrlAnalysis, now: string): Row {
   if (u === null || typeof u !== "object") throw new TypeError("a URL analysis must be an object");
-  return [
-    u.id === undefined ? newId() : nonEmptyText("id", u.id, 255),
-    scanId,
-    text("url", u.url),
-    textOrNullIn("final_url", u.final_url),
-    int32OrNull("status_code", u.status_code),
-    textOrNullIn("content_type", u.content_type, 128),
-    jsonArrayIn("redirect_chain", u.redirect_chain, stringItem),
-    u.is_malicious === undefined ? false : bool("is_malicious", u.is_malicious),
-    jsonArrayIn("risk_indicators", u.risk_indicators, stringItem),
-    finiteOrNull("domain_reputation", u.domain_reputation),
-    u.fetched_at === undefined ? now : instantIn("fetched_at", u.fetched_at),
-  ];
+  return {
+    id: u.id === undefined ? newId() : nonEmptyText("id", u.id, 255),
+    scan_id: scanId,
+    url: text("url", u.url),
+    final_url: textOrNullIn("final_url", u.final_url),
+    status_code: int32OrNull("status_code", u.status_code),
+    content_type: textOrNullIn("content_type", u.content_type, 128),
+    redirect_chain: jsonArrayIn("redirect_chain", u.redirect_chain, stringItem),
+    is_malicious: u.is_malicious === undefined ? false : bool("is_malicious", u.is_malicious),
+    risk_indicators: jsonArrayIn("risk_indicators", u.risk_indicators, stringItem),
+    domain_reputation: finiteOrNull("domain_reputation", u.domain_reputation),
+    fetched_at: u.fetched_at === undefined ? now : instantIn("fetched_at", u.fetched_at),
+  };
 }
 
 export function urlAnalysisOut(r: Row): UrlAnalysis {
