@@ -1,6 +1,10 @@
+import { setDefaultTimeout } from "bun:test";
 import { PostgresDatabase } from "../../src/backends/postgres/index.ts";
 import { describePostgres } from "../support/postgres.ts";
 import { backendContract } from "./contract.ts";
+
+// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
+setDefaultTimeout(60_000);
 
 describePostgres("postgres backend", (getDb) => {
   backendContract("postgres", () =>

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
@@ -8,6 +8,9 @@ import { StorageError } from "../../src/errors/index.ts";
 import { sql } from "../../src/sql/index.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { backendContract } from "./contract.ts";
+
+// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
+setDefaultTimeout(60_000);
 
 const dir = makeTempDir("malwar-sqlite-");
 afterAll(() => dir.cleanup());

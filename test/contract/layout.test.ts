@@ -1,7 +1,10 @@
 /** DESIGN.md "Layout": the files named there, and where the two drivers may appear. */
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+
+// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
+setDefaultTimeout(60_000);
 
 const ROOT = join(import.meta.dir, "../..");
 

@@ -2,7 +2,7 @@
  * The public contract of /work/shared/DESIGN.md, checked from the outside: everything here comes
  * from src/index.ts only, the way an embedding server or an outside test sees it.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { existsSync } from "node:fs";
 import {
   ApiKeyRepository,
@@ -37,6 +37,9 @@ import {
 } from "../../src/index.ts";
 import { adminClient, createTestDatabase, describePostgres, type TestDatabase } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
+
+// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
+setDefaultTimeout(60_000);
 
 const MIGRATION_NAMES = [
   "initial_schema",

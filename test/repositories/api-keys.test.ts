@@ -1,7 +1,10 @@
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { ValidationError } from "../../src/errors/index.ts";
 import { API_KEY_PREFIX } from "../../src/repositories/index.ts";
 import { countRows, describeEachBackend, ISO_UTC, thrown, uid } from "./harness.ts";
+
+// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
+setDefaultTimeout(60_000);
 
 function sha256Hex(text: string): string {
   return new Bun.CryptoHasher("sha256").update(text).digest("hex");

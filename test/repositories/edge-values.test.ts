@@ -1,7 +1,10 @@
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import type { ValidationError } from "../../src/errors/index.ts";
 import { finding, scan, urlAnalysis } from "./fixtures.ts";
 import { describeEachBackend, thrown, uid } from "./harness.ts";
+
+// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
+setDefaultTimeout(60_000);
 
 const UNICODE = "Skill «ünïcødé» — 日本語 🦀🔥 ZWJ:👩‍💻 combining: é RTL: שלום";
 

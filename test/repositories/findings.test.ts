@@ -1,7 +1,10 @@
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { ConflictError, ValidationError } from "../../src/errors/index.ts";
 import { finding, scan, urlAnalysis } from "./fixtures.ts";
 import { countRows, describeEachBackend, thrown, uid } from "./harness.ts";
+
+// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
+setDefaultTimeout(60_000);
 
 describeEachBackend("FindingRepository and UrlAnalysisRepository", (ctx) => {
   test("createMany stores thousands of findings in chunks, listed most severe first", async () => {

@@ -1,7 +1,10 @@
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { ConflictError, NotFoundError, type ValidationError } from "../../src/errors/index.ts";
 import type { NewSignature } from "../../src/repositories/index.ts";
 import { countRows, describeEachBackend, ISO_UTC, thrown, uid } from "./harness.ts";
+
+// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
+setDefaultTimeout(60_000);
 
 function signature(id: string, overrides: Partial<NewSignature> = {}): NewSignature {
   return {

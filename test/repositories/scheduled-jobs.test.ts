@@ -1,6 +1,9 @@
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { NotFoundError, type ValidationError } from "../../src/errors/index.ts";
 import { countRows, describeEachBackend, ISO_UTC, thrown, uid } from "./harness.ts";
+
+// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
+setDefaultTimeout(60_000);
 
 describeEachBackend("ScheduledJobRepository", (ctx) => {
   test("create, get, list; layers default to all four", async () => {

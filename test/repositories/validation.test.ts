@@ -1,8 +1,11 @@
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import { ValidationError } from "../../src/errors/index.ts";
 import type { Repositories } from "../../src/repositories/index.ts";
 import { finding, scan, urlAnalysis } from "./fixtures.ts";
 import { countRows, describeEachBackend, thrown, uid } from "./harness.ts";
+
+// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
+setDefaultTimeout(60_000);
 
 interface Case {
   name: string;
