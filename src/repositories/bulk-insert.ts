@@ -34,11 +34,44 @@ export async function insertRecords(
 ): Promise<void> {
   if (records.length === 0) return;
   if (db.backendName === "postgres") return insertJsonChunks(db, table, columns, records);
+  if (records.length >= PREPARED_ROWS_FROM) return insertPreparedRows(db, table, columns, records);
   const perChunk = Math.max(1, Math.floor(MAX_PARAMS_PER_STATEMENT / columns.length));
   for (let start = 0; start < records.length; start += perChunk) {
     const end = Math.min(records.length, start + perChunk);
     await db.execute(valuesInsert(table, columns, records, start, end));
   }
+}
+
+/*
+ * SQLite, large batches: one single-row statement prepared once and stepped per row
+ * (executeMany) beats multi-row statements there (measured on 100,000 findings: raw prepared ×N
+ * 105k rows/s, raw multi-row 1,000 91k); small batches (a scan's findings) stay one multi-row
+ * statement, which saves the per-row steps and executeMany's savepoint.
+ */
+const PREPARED_ROWS_FROM = 200;
+const singleRowTexts = new Map<string, string>();
+
+async function insertPreparedRows(
+  db: DatabaseBackend,
+  table: string,
+  columns: readonly string[],
+  records: readonly Row[],
+): Promise<void> {
+  const key = `${table}(${columns.join(",")})`;
+  let text = singleRowTexts.get(key);
+  if (text === undefined) {
+    text = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
+    singleRowTexts.set(key, text);
+  }
+  const width = columns.length;
+  const rows: SqlParam[][] = new Array(records.length);
+  for (let r = 0; r < records.length; r++) {
+    const record = records[r] as Row;
+    const row: SqlParam[] = new Array(width);
+    for (let c = 0; c < width; c++) row[c] = record[columns[c] as string] as SqlParam;
+    rows[r] = row;
+  }
+  await db.executeMany(text, rows);
 }
 
 /** One multi-row `INSERT … VALUES` for records[start, end). */
