@@ -1,4 +1,5 @@
-import { probeDatabase, schemaVersion } from "../database-probe.ts";
+import { schemaVersion } from "../../migrate/index.ts";
+import { probeDatabase } from "../database-probe.ts";
 import { endpoint } from "../endpoint.ts";
 import { errorBody, json } from "../json.ts";
 import type { ServiceApp } from "../service-app.ts";
