@@ -1,5 +1,6 @@
 import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
+import { insertRecords } from "./bulk-insert.ts";
 import { type InstantInput, instantIn, int32OrNull, nonEmptyText, text, textOrNullIn } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
 import { type Instant, instantOut, intOrNull, textOrNull } from "./row-convert.ts";
@@ -27,6 +28,10 @@ export interface ApiUsageFilter {
   api_key?: string;
   endpoint?: string;
 }
+
+const USAGE_COLUMNS = ["api_key", "endpoint", "method", "status_code", "timestamp"] as const;
+/** Up to this many rows insertRecords writes in one statement on both backends (atomic without a transaction). */
+const RECORDS_PER_STATEMENT = 1_000;
 
 function usageOut(r: Row): ApiUsage {
   return {
@@ -58,6 +63,29 @@ export class ApiUsageRepository {
         sql`INSERT INTO api_usage (api_key, endpoint, method, status_code, timestamp) VALUES (${apiKey}, ${endpoint}, ${method}, ${status}, ${at})`,
       );
     }
+  }
+
+  /**
+   * Many requests in one write (the service's batches), all stored or none. Each entry carries
+   * its own timestamp: the requests were answered before the batch is written. On PostgreSQL a
+   * batch travels as one json parameter of one statement text, so the server parses and plans it
+   * once, where a multi-row VALUES list is a new statement for every batch size.
+   */
+  async recordMany(entries: readonly (NewApiUsage & { timestamp: InstantInput })[]): Promise<void> {
+    const records: Row[] = new Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const usage = entries[i] as NewApiUsage & { timestamp: InstantInput };
+      records[i] = {
+        api_key: textOrNullIn("api_key", usage.api_key, 255),
+        endpoint: nonEmptyText("endpoint", usage.endpoint, 512),
+        method: nonEmptyText("method", usage.method, 16),
+        status_code: int32OrNull("status_code", usage.status_code),
+        timestamp: instantIn("timestamp", usage.timestamp),
+      };
+    }
+    if (records.length <= RECORDS_PER_STATEMENT)
+      await insertRecords(this.db, "api_usage", USAGE_COLUMNS, records);
+    else await this.db.transaction((tx) => insertRecords(tx, "api_usage", USAGE_COLUMNS, records));
   }
 
   /** Requests at or after `since` (optionally for one key or endpoint). */

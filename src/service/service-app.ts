@@ -1,7 +1,6 @@
 import type { DatabaseBackend } from "../backends/database-backend.ts";
 import { redactUrl } from "../errors/index.ts";
 import { createRepositories, type Repositories } from "../repositories/index.ts";
-import { toDbInstant } from "../repositories/row-convert.ts";
 import { type KeyVerifier, type OpenModeCheck, openModeCheck } from "./auth.ts";
 import type { RequestContext } from "./endpoint.ts";
 import type { ErrorLogger } from "./error-response.ts";
@@ -54,32 +53,15 @@ const MAX_ENDPOINT = 512;
 /** last_used is for spotting stale keys, so minute precision is plenty and saves a write per request. */
 const KEY_TOUCH_INTERVAL_MS = 60_000;
 
-/**
- * One statement text for every batch: executeMany runs it once per row atomically (SQLite, a
- * prepared statement in one transaction) or as multi-row INSERTs (PostgreSQL), instead of a
- * statement and a round trip per request.
- */
-const INSERT_USAGE =
-  "INSERT INTO api_usage (api_key, endpoint, method, status_code, timestamp) VALUES (?, ?, ?, ?, ?)";
-
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const { backend } = options;
   const log = options.log ?? ((line: string) => console.error(line));
   const repos = createRepositories(backend);
   const usage = new UsageRecorder(
-    async (entries: readonly UsageEntry[]) => {
-      // Entries are made by recordUsage below, already within the columns' bounds, so they go
-      // in as they are; the timestamp in the form the repositories store instants in.
-      const rows = entries.map((e) => [
-        e.api_key,
-        e.endpoint,
-        e.method,
-        e.status_code,
-        toDbInstant(new Date(e.timestamp)),
-      ]);
-      // All rows or none, in one commit (one fsync on SQLite) per batch.
-      await backend.executeMany(INSERT_USAGE, rows);
-    },
+    // Entries are made by recordUsage below, already within the columns' bounds; the
+    // repository writes a batch as one statement, all rows or none.
+    (entries: readonly UsageEntry[]) =>
+      repos.apiUsage.recordMany(entries.map((e) => ({ ...e, timestamp: new Date(e.timestamp) }))),
     { log, batchSize: options.usageBatchSize, intervalMs: options.usageIntervalMs },
   );
   const lastTouched = new Map<string, number>();

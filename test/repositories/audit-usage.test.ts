@@ -97,4 +97,75 @@ describeEachBackend("AuditLogRepository and ApiUsageRepository", (ctx) => {
     const bad = await thrown(repos.apiUsage.record({ endpoint: "", method: "GET" }));
     expect((bad as ValidationError).field).toBe("endpoint");
   });
+
+  test("api_usage: recordMany stores a batch as given, and a bad entry anywhere stores none of it", async () => {
+    const { repos } = ctx();
+    for (const size of [3, 250, 1_001]) {
+      const key = uid(`batch${size}`);
+      const at = (i: number) => new Date(Date.UTC(2031, 0, 1, 0, 0, 0, i));
+      const entries = Array.from({ length: size }, (_, i) => ({
+        api_key: i % 2 === 0 ? key : null,
+        endpoint: `/api/v1/scans/${key}-${i}`,
+        method: i % 3 === 0 ? "POST" : "GET",
+        status_code: i === 1 ? null : 200 + (i % 5),
+        timestamp: at(i),
+      }));
+      await repos.apiUsage.recordMany(entries);
+      expect(await repos.apiUsage.countSince(at(0), { api_key: key })).toBe(Math.ceil(size / 2));
+      const stored = await repos.apiUsage.listRecent({ api_key: key, limit: 1 });
+      // Newest first: the last even index.
+      const last = size - 1 - ((size - 1) % 2);
+      expect(stored[0]).toMatchObject({
+        api_key: key,
+        endpoint: `/api/v1/scans/${key}-${last}`,
+        method: last % 3 === 0 ? "POST" : "GET",
+        status_code: 200 + (last % 5),
+        timestamp: at(last).toISOString(),
+      });
+      expect(await repos.apiUsage.countSince(at(0), { endpoint: `/api/v1/scans/${key}-1` })).toBe(1);
+      const nullStatus = await repos.apiUsage.listRecent({ endpoint: `/api/v1/scans/${key}-1` });
+      expect(nullStatus[0]?.status_code).toBeNull();
+
+      const badKey = uid(`bad${size}`);
+      const bad = entries.map((e, i) => ({
+        ...e,
+        api_key: badKey,
+        method: i === size - 1 ? "" : e.method,
+      }));
+      const error = await thrown(repos.apiUsage.recordMany(bad));
+      expect((error as ValidationError).field).toBe("method");
+      expect(await repos.apiUsage.countSince(at(0), { api_key: badKey })).toBe(0);
+    }
+  });
+
+  test("api_usage: recordMany of more rows than one statement holds is still all or nothing", async () => {
+    const { repos, db } = ctx();
+    const key = uid("atomic");
+    const boom = `/boom-${key}`;
+    // A row the database itself refuses, past the first statement's rows.
+    if (db.backendName === "sqlite") {
+      await db.execute(
+        `CREATE TRIGGER refuse_${key.replace(/\W/g, "_")} BEFORE INSERT ON api_usage WHEN NEW.endpoint = '${boom}' BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+      );
+    } else {
+      const name = `refuse_${key.replace(/\W/g, "_")}`;
+      await db.executeScript(`
+        CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.endpoint = '${boom}' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$;
+        CREATE TRIGGER ${name} BEFORE INSERT ON api_usage FOR EACH ROW EXECUTE FUNCTION ${name}();`);
+    }
+    const at = new Date(Date.UTC(2031, 0, 2));
+    const entries = Array.from({ length: 2_500 }, (_, i) => ({
+      api_key: key,
+      endpoint: i === 2_400 ? boom : "/api/v1/scans",
+      method: "GET",
+      status_code: 200,
+      timestamp: at,
+    }));
+    const error = await thrown(repos.apiUsage.recordMany(entries));
+    expect(String((error as Error).message)).toContain("refused");
+    expect(await repos.apiUsage.countSince(at, { api_key: key })).toBe(0);
+    await repos.apiUsage.recordMany(entries.slice(0, 2_400));
+    expect(await repos.apiUsage.countSince(at, { api_key: key })).toBe(2_400);
+  });
 });
