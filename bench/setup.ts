@@ -45,13 +45,14 @@ export async function openOurs(
   backend: BenchBackend,
   place: Place,
   poolSize: number,
+  poolMin: number = poolSize,
 ): Promise<DatabaseBackend> {
   let db: DatabaseBackend;
   if (backend === "sqlite") db = await SQLiteBackend.open(place.target);
   else {
     // Loaded only when PostgreSQL is benchmarked, as the project loads its driver.
     const { PostgresDatabase } = await import("../src/backends/postgres/postgres-database.ts");
-    db = await PostgresDatabase.create(place.target, { min: poolSize, max: poolSize });
+    db = await PostgresDatabase.create(place.target, { min: poolMin, max: poolSize });
   }
   await runMigrations(db);
   return db;

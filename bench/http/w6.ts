@@ -6,6 +6,7 @@
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_CONFIG } from "../../src/config/index.ts";
 import { ScanRepository } from "../../src/repositories/index.ts";
 import { startService } from "../../src/service/index.ts";
 import { makeScans } from "../fixtures.ts";
@@ -43,7 +44,9 @@ export async function runW6(
   const generator = loadGenerator();
   const connections = options.counts.w6Connections;
   const place = await freshPlace(backend, "w6", options.postgresAdminUrl);
-  const db = await openOurs(backend, place, options.counts.poolSize);
+  // The pool as `bun run start` opens it by default (2 kept, the rest spare), which leaves the
+  // service a slot for its key-change listener; both servers share it.
+  const db = await openOurs(backend, place, options.counts.poolSize, DEFAULT_CONFIG.postgresPoolMin);
   const templatePath = join(tmpdir(), `malwar-bench-post-${process.pid}.json`);
   const service = startService({ backend: db, host: "127.0.0.1", port: 0, log: () => {} });
   const bare = startBareServer(db);

@@ -17,6 +17,21 @@ export interface PoolStats {
   max: number;
 }
 
+/** What a change watch reports; see `DatabaseBackend.watchChanges`. */
+export interface ChangeHandlers {
+  /** Someone signalled the channel (a committed change, in this process or another). */
+  onChange(): void;
+  /** From now on every committed signal on the channel is reported, until `onLost`. */
+  onLive(): void;
+  /** Signals may be missed from now on (the connection that listens is gone), until `onLive` again. */
+  onLost(): void;
+}
+
+export interface ChangeWatch {
+  /** Stops listening; `onLost` is not called for it. */
+  close(): Promise<void>;
+}
+
 /**
  * The one storage contract both databases implement. Migrations and repositories see only this.
  * Rows come back as plain objects keyed by column name.
@@ -49,6 +64,16 @@ export abstract class DatabaseBackend {
   abstract lockForMigration(): Promise<void>;
 
   abstract poolStats(): PoolStats;
+
+  /**
+   * Listens for change signals on `channel` from every process using the database (PostgreSQL
+   * LISTEN/NOTIFY; writers signal with `SELECT pg_notify(channel, '')` in the transaction of
+   * the change, so the signal arrives once the change is committed). Null when this backend cannot
+   * tell other processes' changes, so callers must read instead of trusting a cached answer.
+   */
+  watchChanges(_channel: string, _handlers: ChangeHandlers): ChangeWatch | null {
+    return null;
+  }
 
   /** Both backends auto-commit outside `transaction`; kept for the Python seed's interface. */
   async commit(): Promise<void> {}

@@ -2,7 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
 import { ValidationError } from "../errors/index.ts";
 import { sql } from "../sql/index.ts";
-import { fragmentsFor } from "./dialect-sql.ts";
+import { fragmentsFor, writeAndSignal } from "./dialect-sql.ts";
 import {
   API_KEY_ROLES,
   type ApiKeyRole,
@@ -35,6 +35,12 @@ export interface CreatedApiKey {
   key: string;
   record: ApiKey;
 }
+
+/**
+ * Every change to which keys are active, or to a key's role, is announced here when it commits,
+ * so a service can keep answers about keys until told otherwise (see the service's key-state.ts).
+ */
+export const KEY_CHANGES_CHANNEL = "malwar_api_keys";
 
 /** Recognisable in logs and secret scanners. */
 export const API_KEY_PREFIX = "mlw_";
@@ -74,8 +80,10 @@ export class ApiKeyRepository {
     const hash = sha256(key).toString("hex");
     const row = await guardWrite(
       () =>
-        this.db.fetchOne(
-          sql`INSERT INTO api_keys (id, key_hash, name, role, is_active) VALUES (${id}, ${hash}, ${name}, ${role}, ${true}) RETURNING ${PUBLIC_COLUMNS}`,
+        writeAndSignal(this.db, KEY_CHANGES_CHANNEL, (db) =>
+          db.fetchOne(
+            sql`INSERT INTO api_keys (id, key_hash, name, role, is_active) VALUES (${id}, ${hash}, ${name}, ${role}, ${true}) RETURNING ${PUBLIC_COLUMNS}`,
+          ),
         ),
       `An API key with id ${id} already exists`,
     );
@@ -101,8 +109,8 @@ export class ApiKeyRepository {
 
   /** Deactivates the key; false if no such key. Revoked keys stay listed, inactive. */
   async revoke(id: string): Promise<boolean> {
-    const { rowCount } = await this.db.execute(
-      sql`UPDATE api_keys SET is_active = ${false} WHERE id = ${id}`,
+    const { rowCount } = await writeAndSignal(this.db, KEY_CHANGES_CHANNEL, (db) =>
+      db.execute(sql`UPDATE api_keys SET is_active = ${false} WHERE id = ${id}`),
     );
     return rowCount > 0;
   }

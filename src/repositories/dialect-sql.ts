@@ -1,4 +1,5 @@
 import type { DatabaseBackend } from "../backends/database-backend.ts";
+import { announceLocalChange } from "../backends/local-changes.ts";
 import { type SqlParam, SqlQuery, sql } from "../sql/index.ts";
 
 /*
@@ -42,4 +43,27 @@ export function perDialect<T>(build: (fragments: DialectFragments) => T): (db: D
 export function template(text: string): (values: readonly SqlParam[]) => SqlQuery {
   const strings = Object.freeze(text.split("?"));
   return (values) => new SqlQuery(strings, values);
+}
+
+/**
+ * Runs `write` and announces it on `channel`: to other processes (PostgreSQL NOTIFY) in the
+ * same transaction, so their listeners (DatabaseBackend.watchChanges) hear of it exactly when it
+ * commits and never of a write that rolled back; and to this process once `write` has returned
+ * (committed, unless `db` is itself inside a transaction that is still open).
+ */
+export async function writeAndSignal<T>(
+  db: DatabaseBackend,
+  channel: string,
+  write: (db: DatabaseBackend) => Promise<T>,
+): Promise<T> {
+  const result =
+    db.backendName === "postgres"
+      ? await db.transaction(async (tx) => {
+          const written = await write(tx);
+          await tx.execute(sql`SELECT pg_notify(${channel}, '')`);
+          return written;
+        })
+      : await write(db);
+  announceLocalChange(channel);
+  return result;
 }

@@ -1,4 +1,5 @@
 import { HttpError } from "./http-error.ts";
+import type { KeyStateFreshness, ReadToken } from "./key-state.ts";
 import { isRole, type Permission, type Role, roleAllows } from "./permissions.ts";
 
 export const API_KEY_HEADER = "x-api-key";
@@ -12,8 +13,14 @@ export interface Principal {
 }
 
 /** What authentication needs from key storage. */
+export interface VerifiedKey {
+  id: string;
+  name: string;
+  role: string;
+}
+
 export interface KeyVerifier {
-  verify(rawKey: string): Promise<{ id: string; name: string; role: string } | null>;
+  verify(rawKey: string): Promise<VerifiedKey | null>;
   countActive(): Promise<number>;
 }
 
@@ -25,28 +32,34 @@ export interface OpenModeCheck {
 export const ANONYMOUS: Principal = Object.freeze({ actor: "anonymous", role: "admin", keyId: null });
 
 /**
- * Open mode is decided by counting active keys, never from a cached answer: a key created or
- * revoked by `bun run keys` in another process (or through the backend in this one) must take
- * effect on the next request, and nothing tells this process when that happens.
+ * Open mode is decided by counting active keys. A key created or revoked by `bun run keys` in
+ * another process (or through the backend in this one) must take effect on the next request.
  *
- * What is shared is the count itself. A request only ever joins a count that has not started
- * yet, never one already running (that one may have read the table before a key committed just
- * before the request arrived). Requests arriving in the same event-loop turn, or while a count
- * runs, wait together for the next one. Under load one query then answers a whole batch of
- * requests instead of each paying a query (on PostgreSQL, a round trip), and every answer still
- * reflects the table as it was after its request arrived.
+ * A count is kept and served again only while `freshness` says no key can have changed since it
+ * was read (a live change listener on PostgreSQL; see key-state.ts). Otherwise each request waits
+ * for a count, but what is shared is the count itself: a request only ever joins a count that
+ * has not started yet, never one already running (that one may have read the table before a key
+ * committed just before the request arrived). Requests arriving in the same event-loop turn, or
+ * while a count runs, wait together for the next one, so one query answers a whole batch of
+ * requests, and every answer still reflects the table as it was after its request arrived.
  */
-export function openModeCheck(keys: Pick<KeyVerifier, "countActive">): OpenModeCheck {
+export function openModeCheck(
+  keys: Pick<KeyVerifier, "countActive">,
+  freshness: KeyStateFreshness | null = null,
+): OpenModeCheck {
   let waiting: PromiseWithResolvers<boolean> | null = null;
   let counting = false;
+  let kept: { token: ReadToken; answer: Promise<boolean> } | null = null;
   const run = (): void => {
     const batch = waiting;
     if (batch === null) return;
     waiting = null;
     counting = true;
+    const token = freshness?.begin() ?? null;
     keys.countActive().then(
       (n) => {
         counting = false;
+        if (token !== null) kept = { token, answer: Promise.resolve(n === 0) };
         batch.resolve(n === 0);
         run();
       },
@@ -59,6 +72,8 @@ export function openModeCheck(keys: Pick<KeyVerifier, "countActive">): OpenModeC
   };
   return {
     isOpen() {
+      if (kept !== null && freshness?.holds(kept.token)) return kept.answer;
+      kept = null;
       if (waiting === null) {
         waiting = Promise.withResolvers<boolean>();
         // A running count ends by starting the next one; otherwise start once this turn's
@@ -66,6 +81,36 @@ export function openModeCheck(keys: Pick<KeyVerifier, "countActive">): OpenModeC
         if (!counting) setImmediate(run);
       }
       return waiting.promise;
+    },
+  };
+}
+
+/** Verified keys kept at most; past this the cache starts over (bounded memory, whatever callers send). */
+const MAX_KEPT_KEYS = 1_000;
+
+/**
+ * Keeps keys that verified, under the same rule as open-mode counts (`freshness`), so a request
+ * with a valid key reads nothing while no key has changed. A revocation is a change and empties
+ * it. Keys that did not verify are never kept: a caller sending random keys cannot grow it, and a
+ * key created a moment later is found on its first use.
+ */
+export function keptKeyVerifier(keys: KeyVerifier, freshness: KeyStateFreshness | null): KeyVerifier {
+  if (freshness === null) return keys;
+  let kept = new Map<string, { token: ReadToken; key: VerifiedKey }>();
+  return {
+    countActive: () => keys.countActive(),
+    async verify(rawKey) {
+      const hit = kept.get(rawKey);
+      if (hit !== undefined && freshness.holds(hit.token)) return hit.key;
+      const token = freshness.begin();
+      const key = await keys.verify(rawKey);
+      if (key === null || token === null) {
+        kept.delete(rawKey);
+        return key;
+      }
+      if (kept.size >= MAX_KEPT_KEYS) kept = new Map();
+      kept.set(rawKey, { token, key });
+      return key;
     },
   };
 }

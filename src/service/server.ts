@@ -91,7 +91,7 @@ export function startService(options: StartServiceOptions): RunningService {
       } finally {
         clearTimeout(timer);
       }
-      await app.drain();
+      await app.close();
     })();
     return stopping;
   };

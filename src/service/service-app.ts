@@ -1,10 +1,11 @@
 import type { DatabaseBackend } from "../backends/database-backend.ts";
 import { redactUrl } from "../errors/index.ts";
-import { createRepositories, type Repositories } from "../repositories/index.ts";
-import { type KeyVerifier, type OpenModeCheck, openModeCheck } from "./auth.ts";
+import { createRepositories, KEY_CHANGES_CHANNEL, type Repositories } from "../repositories/index.ts";
+import { type KeyVerifier, keptKeyVerifier, type OpenModeCheck, openModeCheck } from "./auth.ts";
 import type { RequestContext } from "./endpoint.ts";
 import type { ErrorLogger } from "./error-response.ts";
 import { JoinedTransaction } from "./joined-transaction.ts";
+import { KeyStateFreshness } from "./key-state.ts";
 import { type UsageEntry, UsageRecorder } from "./usage-recorder.ts";
 
 /** What an audited change says about itself; who, from where and when are filled in. */
@@ -31,6 +32,10 @@ export interface ServiceApp {
   noteKeyUsed(keyId: string): void;
   /** Waits for background writes (usage counts, last_used stamps); call before closing the backend. */
   drain(): Promise<void>;
+  /** Tells the key answers kept in this process that a key changed here (its signal is also on its way). */
+  keysChanged(): void;
+  /** Stops listening for key changes, then drains; the backend stays open. */
+  close(): Promise<void>;
   /**
    * Runs a change and its audit row in one transaction: both are stored or neither is, so a
    * failed request leaves nothing behind and a stored change always has its audit row.
@@ -64,13 +69,25 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       repos.apiUsage.recordMany(entries.map((e) => ({ ...e, timestamp: new Date(e.timestamp) }))),
     { log, batchSize: options.usageBatchSize, intervalMs: options.usageIntervalMs },
   );
+  /*
+   * Answers about keys are kept only while the backend can tell this process of every key change
+   * (key-state.ts): a live LISTEN on PostgreSQL. SQLite has no such signal and reads every time,
+   * which costs it microseconds, not a round trip.
+   */
+  const freshness = new KeyStateFreshness();
+  const watch = backend.watchChanges(KEY_CHANGES_CHANNEL, freshness);
+  const keys = keptKeyVerifier(repos.apiKeys, watch === null ? null : freshness);
   const lastTouched = new Map<string, number>();
   const pendingTouches = new Set<Promise<void>>();
+  const drain = async (): Promise<void> => {
+    await Promise.all(pendingTouches);
+    await usage.flush();
+  };
   return {
     backend,
     repos,
-    keys: repos.apiKeys,
-    openMode: openModeCheck(repos.apiKeys),
+    keys,
+    openMode: openModeCheck(repos.apiKeys, watch === null ? null : freshness),
     log,
     readyTimeoutMs: options.readyTimeoutMs ?? 2000,
     usage,
@@ -98,9 +115,13 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
         .finally(() => pendingTouches.delete(touch));
       pendingTouches.add(touch);
     },
-    async drain() {
-      await Promise.all(pendingTouches);
-      await usage.flush();
+    drain,
+    keysChanged() {
+      freshness.onChange();
+    },
+    async close() {
+      await watch?.close();
+      await drain();
     },
     change(rc, work) {
       // Read before the work: the socket may be gone by the time the audit row is written.

@@ -27,6 +27,16 @@ export type PartFactory = (spec: {
   onClose: () => void;
 }) => DriverPool;
 
+/**
+ * A slot of the pool's `max` given to a connection held outside it (the LISTEN connection), so
+ * that all of a backend's connections together still stay within `max`.
+ */
+export interface HeldSlot {
+  /** Counts a held connection opening (+1) or closing (-1) in `stats().open`. */
+  adjustOpen(delta: 1 | -1): void;
+  release(): void;
+}
+
 const REWARM_FIRST_DELAY_MS = 500;
 const REWARM_MAX_DELAY_MS = 30_000;
 
@@ -38,6 +48,8 @@ export class ConnectionPool {
   #closing = false;
   #rewarmTimer: ReturnType<typeof setTimeout> | undefined;
   #rewarmDelay = REWARM_FIRST_DELAY_MS;
+  #held = 0;
+  #heldOpen = 0;
 
   constructor(min: number, max: number, idleTimeout: number, create: PartFactory) {
     this.max = max;
@@ -97,9 +109,36 @@ export class ConnectionPool {
     return (this.#kept?.inFlight ?? 0) + (this.#spare?.inFlight ?? 0);
   }
 
+  /**
+   * Takes one slot from the spare part's budget, or null when there is none to take: the
+   * minimum is already the maximum, or there is no kept part (min = 0) for statements to queue
+   * on once the spare part is at its reduced budget. Spare connections opened before the slot was
+   * taken close once idle.
+   */
+  holdSlot(): HeldSlot | null {
+    const spare = this.#spare;
+    if (spare === undefined || this.#kept === undefined || spare.max - this.#held < 1) return null;
+    this.#held++;
+    let released = false;
+    let open = 0;
+    return {
+      adjustOpen: (delta) => {
+        if (released || open + delta < 0) return;
+        open += delta;
+        this.#heldOpen += delta;
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#heldOpen -= open;
+        this.#held--;
+      },
+    };
+  }
+
   stats(): PoolStats {
     const parts = [this.#kept, this.#spare].filter((p): p is PoolPart => p !== undefined);
-    let open = 0;
+    let open = this.#heldOpen;
     let idle = 0;
     for (const p of parts) {
       open += p.open;
@@ -144,13 +183,19 @@ export class ConnectionPool {
 
   #choose(): PoolPart {
     const kept = this.#kept;
-    const spare = this.#spare;
+    // Held slots come out of the spare budget: while its statements in flight stay under that,
+    // the driver never has cause to open more connections than the budget.
+    const spareMax = (this.#spare?.max ?? 0) - this.#held;
+    const spare = spareMax > 0 ? this.#spare : undefined;
     if (kept && (kept.inFlight < kept.max || !spare)) return kept;
-    if (spare && (spare.inFlight < spare.max || !kept)) return spare;
-    // Both full: the driver pipelines onto busy connections; share the queue by load.
+    if (spare && (spare.inFlight < spareMax || !kept)) return spare;
+    // Both full: the driver pipelines onto busy connections. The spare driver pool would open
+    // another connection for a statement beyond its budget while it has slots of its own, so
+    // with a slot held the queue stays on the kept part; otherwise it is shared by load.
+    if (kept && this.#held > 0) return kept;
     const k = kept as PoolPart;
     const s = spare as PoolPart;
-    return k.inFlight / k.max <= s.inFlight / s.max ? k : s;
+    return k.inFlight / k.max <= s.inFlight / spareMax ? k : s;
   }
 
   /**

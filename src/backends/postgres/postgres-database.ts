@@ -1,10 +1,12 @@
-import { StorageError } from "../../errors/index.ts";
-import type { PoolStats } from "../database-backend.ts";
+import { redactSecrets, StorageError } from "../../errors/index.ts";
+import type { ChangeHandlers, ChangeWatch, PoolStats } from "../database-backend.ts";
+import { onLocalChange } from "../local-changes.ts";
+import { ChangeListener, type ListenConnection } from "./change-listener.ts";
 import { connectWithRetry } from "./connect-with-retry.ts";
 import { ConnectionPool } from "./connection-pool.ts";
 import { describeTarget } from "./connection-target.ts";
 import type { DriverPool, DriverQueryOptions, DriverResult, DriverTransaction } from "./driver-types.ts";
-import { loadPostgresDriver } from "./load-driver.ts";
+import { loadPostgresDriver, type PostgresFactory } from "./load-driver.ts";
 import { logNoticeToDebug } from "./notice-log.ts";
 import {
   driverOptions,
@@ -31,11 +33,21 @@ const END_TIMEOUT_SECONDS = 1;
  */
 export class PostgresDatabase extends PostgresSession {
   readonly #pool: ConnectionPool;
+  readonly #openListenConnection: (options: Record<string, unknown>) => ListenConnection;
+  readonly #options: ResolvedPostgresOptions;
+  readonly #watches = new Set<ChangeWatch>();
   #closing: Promise<void> | undefined;
 
-  private constructor(pool: ConnectionPool, options: ResolvedPostgresOptions, secrets: readonly string[]) {
+  private constructor(
+    pool: ConnectionPool,
+    options: ResolvedPostgresOptions,
+    secrets: readonly string[],
+    openListenConnection: (options: Record<string, unknown>) => ListenConnection,
+  ) {
     super({ prepare: options.prepare, secrets, stats: () => pool.stats() });
     this.#pool = pool;
+    this.#options = options;
+    this.#openListenConnection = openListenConnection;
   }
 
   static async create(url: string, options: PostgresOptions): Promise<PostgresDatabase> {
@@ -64,7 +76,68 @@ export class PostgresDatabase extends PostgresSession {
       resolved.connectTimeout,
       target,
     );
-    return new PostgresDatabase(pool, resolved, target.secrets);
+    return new PostgresDatabase(
+      pool,
+      resolved,
+      target.secrets,
+      (options) => postgres(url, options as Parameters<PostgresFactory>[1]) as unknown as ListenConnection,
+    );
+  }
+
+  /**
+   * LISTEN on a connection of its own (see ChangeListener), whose slot comes out of the pool's
+   * `max`. Null with prepared statements off (that setting is for transaction-mode poolers, where
+   * session state such as LISTEN is lost) and when `max` leaves no slot to spare beyond `min`.
+   */
+  override watchChanges(channel: string, handlers: ChangeHandlers): ChangeWatch | null {
+    if (!this.#options.prepare || this.#closing) return null;
+    const slot = this.#pool.holdSlot();
+    if (slot === null) return null;
+    const listener: ChangeListener = new ChangeListener(channel, handlers, {
+      connect: (events) => {
+        let counted = true;
+        slot.adjustOpen(1);
+        const closed = () => {
+          if (!counted) return;
+          counted = false;
+          slot.adjustOpen(-1);
+        };
+        const conn = this.#openListenConnection({
+          ...driverOptions(this.#options, {
+            max: 1,
+            idleTimeout: null,
+            onClose: () => {
+              closed();
+              events.onClose();
+            },
+          }),
+          onnotify: events.onNotify,
+          // Never recycled: each new connection is a gap in which signals could be missed.
+          max_lifetime: null,
+          fetch_types: false,
+        });
+        return {
+          unsafe: (text) => conn.unsafe(text),
+          end: (options) => conn.end(options).finally(closed),
+        };
+      },
+      signal: async (name, payload) => {
+        await this.execute("SELECT pg_notify(?, ?)", [name, payload]);
+      },
+      log: (line) => console.error(redactSecrets(line, this.context.secrets)),
+    });
+    const stopLocal = onLocalChange(channel, () => handlers.onChange());
+    const watch: ChangeWatch = {
+      close: async () => {
+        stopLocal();
+        this.#watches.delete(watch);
+        await listener.close();
+        slot.release();
+      },
+    };
+    this.#watches.add(watch);
+    listener.start();
+    return watch;
   }
 
   async lockForMigration(): Promise<void> {
@@ -80,6 +153,7 @@ export class PostgresDatabase extends PostgresSession {
   /** Lets running statements and transactions finish, then closes every connection. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      await Promise.all([...this.#watches].map((w) => w.close()));
       await this.#pool.drain();
       await this.#pool.end(END_TIMEOUT_SECONDS);
     })();

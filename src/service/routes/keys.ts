@@ -26,6 +26,7 @@ export function keyRoutes(app: ServiceApp) {
               },
             };
           });
+          app.keysChanged();
           return json(created, 201);
         },
       },
