@@ -1,14 +1,17 @@
 import type { BulkInput, ScanWithFindings, UsageRow } from "./fixtures.ts";
 
 /**
- * One way of doing the workloads: the raw driver, or the project's repositories on a backend.
+ * One way of doing the workloads: the raw driver, the project's repositories on a backend, or a
+ * peer (another client sending the raw side's SQL, e.g. Bun's built-in SQL on PostgreSQL).
  * Every contender works on its own database (file or throwaway PostgreSQL database) with the same
- * schema, so neither sees the other's rows, and both start each round from empty tables.
- * Read methods return a count of what they read, so the work cannot be skipped and both sides can
+ * schema, so none sees another's rows, and all start each round from empty tables.
+ * Read methods return a count of what they read, so the work cannot be skipped and all sides can
  * be checked to have read the same thing.
  */
 export interface Contender {
   readonly label: string;
+  /** A readable name for tables and targets (a peer's, e.g. "Bun SQL"); `label` when absent. */
+  readonly title?: string;
   /** Empties the tables the workloads write. Untimed. */
   reset(): Promise<void>;
   /** Refreshes planner statistics after W1 filled the tables. Untimed. */

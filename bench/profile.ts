@@ -1,5 +1,6 @@
 /**
- * One workload through one contender, long enough to profile:
+ * One workload through one contender (raw, ours, or a peer's label such as bun-sql), long enough
+ * to profile:
  *   bun --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile.ts sqlite W3 ours [repeat]
  * The database is set up and filled like a bench round; only the named workload repeats.
  */
@@ -13,8 +14,14 @@ if (backendArg !== "sqlite" && backendArg !== "postgres") throw new Error("backe
 const options = parseOptions([]);
 const c = options.counts;
 const opened = await openContenders(backendArg, options.postgresAdminUrl, c.poolSize);
-const who = side === "raw" ? opened.raw : opened.ours;
+const who =
+  side === "raw"
+    ? opened.raw
+    : side === "ours"
+      ? opened.ours
+      : opened.peers.find((p) => p.label === side || side === "peer");
 try {
+  if (!who) throw new Error(`side: raw, ours or a peer (${opened.peers.map((p) => p.label).join(", ")})`);
   const scans = makeScans(c.w1Scans, c.findingsPerScan);
   const ids = scans.map((s) => s.id);
   await who.reset();

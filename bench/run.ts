@@ -1,6 +1,7 @@
 /**
- * `bun run bench`: W1–W5 through the project and through the raw drivers, interleaved, on SQLite
- * and PostgreSQL; W6 over HTTP; the adapter bench. Prints tables and writes bench/results/.
+ * `bun run bench`: W1–W5 through the project and through the raw drivers (on PostgreSQL also
+ * through a peer, Bun's built-in SQL client), interleaved, on SQLite and PostgreSQL; W6 over HTTP;
+ * the adapter bench. Prints tables and writes bench/results/.
  * Options: see options.ts (`--quick`, `--only sqlite|postgres`, `--rounds N`, `--skip w6,adapter`).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -15,6 +16,7 @@ import { dropAllThrowaways, postgresReachable } from "./pg-databases.ts";
 import {
   consoleTable,
   markdownTable,
+  peerTables,
   SUITE_HEADERS,
   suiteCells,
   suiteRows,
@@ -94,6 +96,7 @@ try {
           rounds: options.rounds,
           raw: opened.raw,
           ours: opened.ours,
+          peers: opened.peers,
           log,
         });
       } finally {
@@ -110,6 +113,14 @@ try {
       markdown.push(
         `#### ${backend} (median of ${result.rounds} rounds)\n\n${markdownTable(SUITE_HEADERS, cells)}`,
       );
+      // Information, not targets (bar W2 above): how ours compares with each peer client.
+      for (const peer of peerTables(result)) {
+        const title = `${backend}: ours vs ${peer.title} (peer ${peer.label}, same SQL as raw)`;
+        log(`\n${title}\n${consoleTable(peer.headers, peer.cells)}`);
+        markdown.push(
+          `#### ${title}, median of ${result.rounds} rounds\n\n${markdownTable(peer.headers, peer.cells)}`,
+        );
+      }
     }
   }
 

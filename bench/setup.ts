@@ -1,7 +1,8 @@
 /**
- * Opens the two contenders of a backend on their own, identically migrated databases: a file each
- * in a temp dir for SQLite, a throwaway database each for PostgreSQL. The raw side's database is
- * migrated through the project too, so both start from the same schema.
+ * Opens the contenders of a backend on their own, identically migrated databases: a file each in
+ * a temp dir for SQLite, a throwaway database each for PostgreSQL. Raw and ours on both backends;
+ * on PostgreSQL also a peer, Bun's built-in SQL client. The raw side's and the peer's databases
+ * are migrated through the project too, so all start from the same schema.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +19,8 @@ import { createThrowaway } from "./pg-databases.ts";
 export interface Opened {
   raw: Contender;
   ours: Contender;
+  /** Other clients doing raw's SQL (PostgreSQL: Bun SQL); none on SQLite. */
+  peers: Contender[];
   close(): Promise<void>;
 }
 
@@ -65,23 +68,30 @@ export async function openContenders(
 ): Promise<Opened> {
   const rawPlace = await freshPlace(backend, "raw", adminUrl);
   const oursPlace = await freshPlace(backend, "ours", adminUrl);
-  // The raw side's schema comes from the same migrations; then the project lets go of it.
-  await (await openOurs(backend, rawPlace, 1)).close();
+  const peerPlaces: Place[] = backend === "postgres" ? [await freshPlace(backend, "bunsql", adminUrl)] : [];
+  // The raw side's and the peers' schema comes from the same migrations; then the project lets go.
+  for (const place of [rawPlace, ...peerPlaces]) await (await openOurs(backend, place, 1)).close();
   let raw: Contender;
+  const peers: Contender[] = [];
   if (backend === "sqlite") raw = new RawSqlite(rawPlace.target);
   else {
     const { RawPostgres } = await import("./contenders/raw-postgres.ts");
     raw = await RawPostgres.open(rawPlace.target, poolSize);
+    const { BunSqlPeer } = await import("./contenders/bun-sql.ts");
+    peers.push(await BunSqlPeer.open((peerPlaces[0] as Place).target, poolSize));
   }
   const ours = new Ours(await openOurs(backend, oursPlace, poolSize));
   return {
     raw,
     ours,
+    peers,
     async close() {
       await raw.close();
       await ours.close();
+      for (const p of peers) await p.close();
       await rawPlace.dispose();
       await oursPlace.dispose();
+      for (const place of peerPlaces) await place.dispose();
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
- * Runs W1–W5 for one backend: every workload is run by each contender in turn, raw and ours
- * alternating who goes first, for several rounds; rates are kept per round and summarised.
- * Interleaving per workload (not per contender) spreads machine noise over both sides alike.
+ * Runs W1–W5 for one backend: every workload is run by each contender in turn (raw, ours and any
+ * peers), the order rotating from round to round so no side always goes first, for several
+ * rounds; rates are kept per round and summarised. Interleaving per workload (not per contender)
+ * spreads machine noise over all sides alike.
  */
 import type { Contender } from "./contender.ts";
 import { makeBulkFindings, makeScans, makeUsage, randomIds } from "./fixtures.ts";
@@ -10,13 +11,18 @@ import { type Summary, summarize } from "./stats.ts";
 
 export type WorkloadId = "W1" | "W2" | "W3" | "W4" | "W5" | "W5c";
 
+/** raw: the raw driver; ours: the project's repositories; peer: another client doing raw's SQL. */
+export type Side = "raw" | "ours" | "peer";
+
 export interface Measurement {
   workload: WorkloadId;
   name: string;
   unit: string;
-  /** Contender label plus variant (W4), e.g. "raw · multi-row". */
+  /** Contender label plus variant (W2, W4), e.g. "raw · multi-row". */
   contender: string;
-  side: "raw" | "ours";
+  side: Side;
+  /** The contender's readable name (a peer's, e.g. "Bun SQL"); absent for raw and ours. */
+  title?: string;
   work: number;
   summary: Summary;
 }
@@ -26,6 +32,8 @@ export interface SuiteResult {
   rounds: number;
   counts: Counts;
   measurements: Measurement[];
+  /** The peers that ran (label and readable name), in the order given. */
+  peers: { label: string; title: string }[];
   /** Things that disagreed between contenders (row counts, rows read): a sign of unequal work. */
   mismatches: string[];
 }
@@ -56,12 +64,25 @@ export interface SuiteInput {
   rounds: number;
   raw: Contender;
   ours: Contender;
+  /** Other clients doing raw's SQL (side "peer"); none by default. */
+  peers?: readonly Contender[];
   log: (line: string) => void;
+}
+
+/** `all` rotated left by `by`: who goes first moves one place each round. */
+export function rotated<T>(all: readonly T[], by: number): T[] {
+  const k = ((by % all.length) + all.length) % all.length;
+  return [...all.slice(k), ...all.slice(0, k)];
 }
 
 export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
   const { backend, counts, rounds, raw, ours, log } = input;
-  const all = [raw, ours];
+  const peers = [...(input.peers ?? [])];
+  const all = [raw, ours, ...peers];
+  const sideOf = (c: Contender): Side => (c === raw ? "raw" : c === ours ? "ours" : "peer");
+  /** The contender's name in tables and checks: its label plus the variant (W2, W4). */
+  const who = (c: Contender, variant: string | null) =>
+    variant === null ? c.label : `${c.label} · ${variant}`;
   const scans = makeScans(counts.w1Scans, counts.findingsPerScan);
   const scanIds = scans.map((s) => s.id);
   const getIds = randomIds(scanIds, counts.w2Gets);
@@ -77,22 +98,27 @@ export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
     work: number,
     seconds: number,
   ) => {
-    const contender = variant === null ? c.label : `${c.label} · ${variant}`;
+    const contender = who(c, variant);
     const key = `${workload}|${contender}`;
     let entry = samples.get(key);
     if (!entry) {
       const [name, unit] = NAMES[workload];
       entry = {
-        m: { workload, name, unit, contender, side: c === raw ? "raw" : "ours", work },
+        m: { workload, name, unit, contender, side: sideOf(c), work },
         rates: [],
       };
+      if (sideOf(c) === "peer") entry.m.title = c.title ?? c.label;
       samples.set(key, entry);
     }
     entry.rates.push(work / seconds);
   };
   const mismatches: string[] = [];
-  const agree = (what: string, values: number[]) => {
-    if (values.some((v) => v !== values[0])) mismatches.push(`${backend} ${what}: ${values.join(" vs ")}`);
+  /** Each entry: who (contender, variant) and what it counted; all must be equal. */
+  const agree = (what: string, entries: readonly (readonly [string, number])[]) => {
+    const first = entries[0]?.[1];
+    if (entries.some(([, v]) => v !== first)) {
+      mismatches.push(`${backend} ${what}: ${entries.map(([who, v]) => `${who} ${v}`).join(" vs ")}`);
+    }
   };
 
   // Round 0 warms the JIT, statement caches and pools on a slice of the data; it is not recorded.
@@ -111,7 +137,8 @@ export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
 
   for (let round = 0; round <= rounds; round++) {
     const warming = round === 0;
-    const order = round % 2 === 1 ? [raw, ours] : [ours, raw];
+    // Round 1 starts with raw, round 2 with ours, … (with raw + ours alone: raw first in odd rounds).
+    const order = rotated(all, round - 1);
     const w1 = warming ? warm.scans : scans;
     const w2 = warming ? warm.gets : getIds;
     const w3 = warming ? warm.lists : counts.w3Lists;
@@ -127,30 +154,34 @@ export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
     for (const c of order) keep("W1", c, null, w1.length, await timed(() => c.recordScans(w1)));
     for (const c of all) await c.analyze();
 
-    const read2: number[] = [];
+    const read2: [string, number][] = [];
     for (const c of order) {
       for (const [variant, run] of Object.entries(c.getVariants)) {
         let n = 0;
         keep("W2", c, variant, w2.length, await timed(async () => (n = await run(w2))));
-        read2.push(n);
+        read2.push([who(c, variant), n]);
       }
     }
     agree("W2 findings read", read2);
 
-    const read3: number[] = [];
+    const read3: [string, number][] = [];
     for (const c of order) {
       let n = 0;
       keep("W3", c, null, w3, await timed(async () => (n = await c.listRecent(w3, counts.w3Limit))));
-      read3.push(n);
+      read3.push([who(c, null), n]);
     }
     agree("W3 rows read", read3);
 
+    // Every bulk way must have stored all its rows (counted untimed, before they are cleared).
+    const stored4: [string, number][] = [];
     for (const c of order) {
       for (const [variant, run] of Object.entries(c.bulkVariants)) {
         keep("W4", c, variant, w4.rows.length, await timed(() => run(w4)));
+        stored4.push([who(c, variant), (await c.counts()).findings]);
         await c.clearBulk();
       }
     }
+    agree("findings stored after W4", stored4);
 
     for (const c of order) keep("W5", c, null, w5.length, await timed(() => c.appendUsage(w5)));
     if (concurrent) {
@@ -160,18 +191,18 @@ export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
     }
 
     if (!warming) {
-      const stored = await Promise.all(all.map((c) => c.counts()));
+      const stored = await Promise.all(all.map(async (c) => [c.label, await c.counts()] as const));
       agree(
         "scans stored",
-        stored.map((s) => s.scans),
+        stored.map(([label, n]) => [label, n.scans]),
       );
       agree(
         "findings stored",
-        stored.map((s) => s.findings),
+        stored.map(([label, n]) => [label, n.findings]),
       );
       agree(
         "api_usage stored",
-        stored.map((s) => s.api_usage),
+        stored.map(([label, n]) => [label, n.api_usage]),
       );
     }
   }
@@ -180,5 +211,12 @@ export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
     ...m,
     summary: summarize(rates),
   }));
-  return { backend, rounds, counts, measurements, mismatches };
+  return {
+    backend,
+    rounds,
+    counts,
+    measurements,
+    peers: peers.map((p) => ({ label: p.label, title: p.title ?? p.label })),
+    mismatches,
+  };
 }

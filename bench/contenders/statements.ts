@@ -109,6 +109,84 @@ export function findingsJson(
   return JSON.stringify(objects);
 }
 
+/*
+ * The unnest form of a bulk insert (not a route the project takes; the raw and peer contenders
+ * measure it): one array parameter per column, unnest()ed server-side, 16 parameters whatever the
+ * row count, with the casts the column types need.
+ */
+const UNNEST_TYPES = [
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "float8",
+  "text",
+  "text",
+  "int4",
+  "int4",
+  "text",
+  "text",
+  "text",
+  "text",
+  "timestamp",
+] as const;
+
+export const UNNEST_TEXT = `INSERT INTO findings (${FINDING_COLUMNS.join(", ")}) SELECT * FROM unnest(${UNNEST_TYPES.map(
+  (t, k) => `$${k + 1}::${t}[]`,
+).join(", ")})`;
+
+/*
+ * Rows per unnest statement. Measured here on 100,000 findings: chunks of 5,000 and 20,000 did
+ * about the same, one 100,000-row statement ~25% worse.
+ */
+export const UNNEST_CHUNK = 5_000;
+
+/** The unnest parameters for findings[start, end): one array per column, in FINDING_COLUMNS order. */
+export function unnestColumns(
+  scanId: string,
+  rows: readonly FindingRow[],
+  start: number,
+  end: number,
+  now: string,
+): (string | number | null)[][] {
+  const columns: (string | number | null)[][] = FINDING_COLUMNS.map(() => new Array(end - start));
+  const one: (string | number | null)[] = [];
+  for (let r = start; r < end; r++) {
+    one.length = 0;
+    pushFindingValues(one, scanId, rows[r] as FindingRow, now);
+    for (let c = 0; c < one.length; c++)
+      (columns[c] as (string | number | null)[])[r - start] = one[c] ?? null;
+  }
+  return columns;
+}
+
+/** COPY text format: backslash, tab, newline and carriage return are escaped, null is \N. */
+export function copyField(v: string | number | null): string {
+  if (v === null) return "\\N";
+  const s = String(v);
+  return /[\\\t\n\r]/.test(s)
+    ? s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r")
+    : s;
+}
+
+/** findings as COPY text-format lines, in pieces of about 1 MiB. */
+export function* copyChunks(scanId: string, rows: readonly FindingRow[], now: string): Generator<string> {
+  const one: (string | number | null)[] = [];
+  let buffer = "";
+  for (const f of rows) {
+    one.length = 0;
+    pushFindingValues(one, scanId, f, now);
+    buffer += `${one.map(copyField).join("\t")}\n`;
+    if (buffer.length >= 1 << 20) {
+      yield buffer;
+      buffer = "";
+    }
+  }
+  if (buffer.length > 0) yield buffer;
+}
+
 const SEVERITY_RANK =
   "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 WHEN 'info' THEN 4 ELSE 5 END";
 

@@ -361,12 +361,57 @@ function concurrentMigrate(name: "sqlite" | "postgres", env: () => Record<string
   });
 }
 
+/**
+ * Keys made and revoked by `bun run keys` (another process) while `bun run start` runs: each change
+ * holds from the very next request. On PostgreSQL this is what the service's key-change listener
+ * has to get right, as it keeps key answers between changes.
+ */
+function keysAcrossProcesses(name: "sqlite" | "postgres", env: () => Record<string, string>): void {
+  test(`bun run keys while bun run start runs (${name}): each change holds from the next request`, async () => {
+    const svc = await start(env());
+    try {
+      const scans = `${svc.url}/api/v1/scans`;
+      const status = async (key?: string) =>
+        (await fetch(scans, key === undefined ? {} : { headers: { "x-api-key": key } })).status;
+      // Open, and asked several times so that an answer can have been kept.
+      for (let i = 0; i < 5; i++) expect(await status()).toBe(200);
+
+      const create = async (name: string) => {
+        const made = await run(["keys", "create", "--name", name, "--role", "readonly"], env());
+        expect(made.code).toBe(0);
+        const key = made.stdout.trim().split("\n").at(-1) ?? "";
+        expect(key).toMatch(/^mlw_/);
+        return { key, id: /created API key (\S+)/.exec(made.stdout)?.[1] ?? "" };
+      };
+      const revoke = async (id: string) => expect((await run(["keys", "revoke", id], env())).code).toBe(0);
+
+      const first = await create("first");
+      expect(await status()).toBe(401);
+      for (let i = 0; i < 5; i++) expect(await status(first.key)).toBe(200);
+      const second = await create("second");
+      expect(await status(second.key)).toBe(200);
+
+      await revoke(first.id);
+      expect(await status(first.key)).toBe(401);
+      expect(await status(second.key)).toBe(200);
+      expect(await status()).toBe(401);
+
+      // The last active key gone: open again.
+      await revoke(second.id);
+      expect(await status()).toBe(200);
+    } finally {
+      await svc.stop("SIGTERM");
+    }
+  });
+}
+
 describe("scripts on SQLite", () => {
   const dir = makeTempDir("malwar-contract-scripts-");
   afterAll(() => dir.cleanup());
   serviceContract("sqlite", () => ({ MALWAR_DB_BACKEND: "sqlite", MALWAR_DB_PATH: dir.file("svc.db") }));
   migrateContract("sqlite", () => ({ MALWAR_DB_BACKEND: "sqlite", MALWAR_DB_PATH: dir.file("mig.db") }));
   concurrentMigrate("sqlite", () => ({ MALWAR_DB_BACKEND: "sqlite", MALWAR_DB_PATH: dir.file("race.db") }));
+  keysAcrossProcesses("sqlite", () => ({ MALWAR_DB_BACKEND: "sqlite", MALWAR_DB_PATH: dir.file("keys.db") }));
 });
 
 describePostgres("scripts on PostgreSQL", (pg) => {
@@ -379,6 +424,15 @@ describePostgres("scripts on PostgreSQL", (pg) => {
   // One database: the service migrates it at start, so run the migrate checks first.
   migrateContract("postgres", () => env(pg()));
   serviceContract("postgres", () => env(pg()));
+});
+
+describePostgres("keys across processes on PostgreSQL", (pg) => {
+  keysAcrossProcesses("postgres", () => ({
+    MALWAR_DB_BACKEND: "postgres",
+    MALWAR_POSTGRES_URL: pg().url,
+    MALWAR_POSTGRES_POOL_MIN: "1",
+    MALWAR_POSTGRES_POOL_MAX: "3",
+  }));
 });
 
 describePostgres("concurrent migrate on PostgreSQL", (pg) => {
