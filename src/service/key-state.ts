@@ -22,7 +22,8 @@ export class KeyStateFreshness implements ChangeHandlers {
   #generation = 0;
   readonly #now: () => number;
 
-  constructor(now: () => number = Date.now) {
+  /** A monotonic clock by default: a wall clock stepped back would stretch the age limit. */
+  constructor(now: () => number = () => performance.now()) {
     this.#now = now;
   }
 

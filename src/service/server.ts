@@ -63,14 +63,22 @@ export function startService(options: StartServiceOptions): RunningService {
     ...keyRoutes(app),
   };
   if (options.testSlowRoute) Object.assign(routes, testSlowRoutes(app));
-  const server = Bun.serve({
-    hostname: options.host ?? "127.0.0.1",
-    port: options.port ?? 8000,
-    maxRequestBodySize: BUN_BODY_CAP,
-    routes,
-    fetch: notFoundHandler(app),
-    error: (error) => errorResponse(error, app.log),
-  });
+  let server: Bun.Server<undefined>;
+  try {
+    server = Bun.serve({
+      hostname: options.host ?? "127.0.0.1",
+      port: options.port ?? 8000,
+      maxRequestBodySize: BUN_BODY_CAP,
+      routes,
+      fetch: notFoundHandler(app),
+      error: (error) => errorResponse(error, app.log),
+    });
+  } catch (error) {
+    // The port is taken (or similar): the app's key listener holds a connection of the caller's
+    // backend, which must not outlive a service that never started.
+    void app.close().catch(() => {});
+    throw error;
+  }
   const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
   const url = `http://${host}:${server.port}`;
 

@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import type { ChangeHandlers } from "../../src/backends/database-backend.ts";
-import { ChangeListener, type ListenConnection } from "../../src/backends/postgres/change-listener.ts";
+import { ChangeListener } from "../../src/backends/postgres/change-listener.ts";
 import { SQLiteBackend } from "../../src/backends/sqlite/sqlite-backend.ts";
 import { adminClient, describePostgres } from "../support/postgres.ts";
-import { type Admin, openPool, uniqueAppName, waitFor } from "./postgres-support.ts";
+import { type Admin, listenConnector, openPool, uniqueAppName, waitFor } from "./postgres-support.ts";
 
 // Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
 setDefaultTimeout(60_000);
@@ -168,20 +168,7 @@ describePostgres("postgres watchChanges", (getDb) => {
     const events = new Events();
     const logged: string[] = [];
     const listener = new ChangeListener(channel, events, {
-      connect: (e) => {
-        // onnotify is a driver option its typings leave out.
-        const options: Record<string, unknown> = {
-          max: 1,
-          onnotify: e.onNotify,
-          onclose: e.onClose,
-          onnotice: () => {},
-          connection: { application_name: app },
-        };
-        return postgres(
-          getDb().url,
-          options as Parameters<typeof postgres>[1],
-        ) as unknown as ListenConnection;
-      },
+      connect: listenConnector(getDb().url, app),
       // As behind a transaction-mode pooler: the probe goes somewhere this LISTEN does not hear.
       signal: async (_name, payload) => {
         await writer`select pg_notify(${`${channel}_elsewhere`}, ${payload})`;
@@ -208,6 +195,51 @@ describePostgres("postgres watchChanges", (getDb) => {
       (await admin`select count(*)::int as n from pg_stat_activity where application_name = ${app}`)[0],
     ).toEqual({ n: 0 });
     await listener.close();
+  });
+
+  test("once proven, a probe lost on a new connection is retried, not taken for a pooler", async () => {
+    const app = uniqueAppName("watch_reprobe");
+    const channel = uniqueChannel();
+    const events = new Events();
+    const logged: string[] = [];
+    let deliver = true;
+    const listener = new ChangeListener(channel, events, {
+      connect: listenConnector(getDb().url, app),
+      signal: async (_name, payload) => {
+        await writer`select pg_notify(${deliver ? channel : `${channel}_elsewhere`}, ${payload})`;
+      },
+      log: (line) => logged.push(line),
+      probeTimeoutMs: 200,
+      reconnectDelayMs: 100,
+    });
+    listener.start();
+    try {
+      await events.reach("live");
+      deliver = false;
+      await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${app}`;
+      await events.reach("live,lost");
+      // Several failed probes in a row: still no verdict, still retrying.
+      await Bun.sleep(1_000);
+      expect(logged).toEqual([]);
+      deliver = true;
+      await events.reach("live,lost,live");
+    } finally {
+      await listener.close();
+    }
+    await waitFor(
+      () => listenerPids(app),
+      (pids) => pids.length === 0,
+    );
+  });
+
+  test("close() during a probe ends it: the process then exits on its own", async () => {
+    const child = Bun.spawn(
+      [process.execPath, join(import.meta.dir, "change-listener-close.child.ts"), getDb().url],
+      { stdout: "pipe", stderr: "pipe" },
+    );
+    // The probe would wait 600 s: a process still held by it outlives this test's timeout.
+    const [code, out] = await Promise.all([child.exited, new Response(child.stdout).text()]);
+    expect({ code, out: out.trim() }).toEqual({ code: 0, out: "closed" });
   });
 
   test("the listening connection takes a slot of max: pool and listener together stay within it", async () => {

@@ -1,4 +1,6 @@
 /** Helpers for the PostgreSQL-only tests: independent observation through pg_stat_activity. */
+import postgres from "postgres";
+import type { ListenConnection, ListenerEvents } from "../../src/backends/postgres/change-listener.ts";
 import { PostgresDatabase, type PostgresOptions } from "../../src/backends/postgres/index.ts";
 import type { adminClient } from "../support/postgres.ts";
 
@@ -46,4 +48,19 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error("expected the promise to reject, but it resolved");
+}
+
+/** ChangeListener's `connect` on a plain postgres.js connection (tagged with `appName` when given). */
+export function listenConnector(url: string, appName?: string) {
+  return (events: ListenerEvents): ListenConnection => {
+    // onnotify is a driver option its typings leave out.
+    const options: Record<string, unknown> = {
+      max: 1,
+      onnotify: events.onNotify,
+      onclose: events.onClose,
+      onnotice: () => {},
+      ...(appName === undefined ? {} : { connection: { application_name: appName } }),
+    };
+    return postgres(url, options as Parameters<typeof postgres>[1]) as unknown as ListenConnection;
+  };
 }

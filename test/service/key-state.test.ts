@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import type { ChangeWatch, DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { ApiKeyRepository, KEY_CHANGES_CHANNEL } from "../../src/repositories/index.ts";
 import { keptKeyVerifier, openModeCheck } from "../../src/service/auth.ts";
+import { startService } from "../../src/service/index.ts";
 import { KEY_ANSWER_MAX_AGE_MS, KeyStateFreshness } from "../../src/service/key-state.ts";
-import { waitFor } from "../backends/postgres-support.ts";
-import { describePostgres } from "../support/postgres.ts";
+import { openPool, uniqueAppName, waitFor } from "../backends/postgres-support.ts";
+import { adminClient, describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { openPostgres, openSqlite } from "./support/backends.ts";
 import { runCli } from "./support/cli-process.ts";
@@ -147,6 +148,38 @@ describePostgres("key answers kept on PostgreSQL", (getDb) => {
     expect(await open.isOpen()).toBe(true);
     expect(await open.isOpen()).toBe(true);
     expect(keys.calls.count).toBe(5);
+  });
+});
+
+describePostgres("a service that cannot start", (getDb) => {
+  test("leaves no key listener behind on the caller's backend when its port is taken", async () => {
+    const app = uniqueAppName("svc_port");
+    const db = await openPool(getDb().url, { min: 1, max: 3, applicationName: app });
+    const taken = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
+    const admin = adminClient();
+    try {
+      expect(() =>
+        startService({ backend: db, host: "127.0.0.1", port: taken.port, log: () => {} }),
+      ).toThrow();
+      const connections = async () =>
+        (
+          (
+            await admin`select count(*)::int as n from pg_stat_activity where application_name = ${app}`
+          )[0] as {
+            n: number;
+          }
+        ).n;
+      // Only the pool's kept connection remains, and the listener's slot is free again.
+      await waitFor(connections, (n) => n === 1);
+      await Bun.sleep(1_500);
+      expect(await connections()).toBe(1);
+      expect(db.poolStats().open).toBe(1);
+      expect(db.watchChanges(KEY_CHANGES_CHANNEL, new KeyStateFreshness())).not.toBeNull();
+    } finally {
+      await taken.stop(true);
+      await admin.end({ timeout: 2 });
+      await db.close();
+    }
   });
 });
 

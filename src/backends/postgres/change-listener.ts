@@ -47,6 +47,10 @@ export class ChangeListener implements ChangeWatch {
   #closed = false;
   #probe: { payload: string; arrived: () => void } | null = null;
   #retry: ReturnType<typeof setTimeout> | null = null;
+  /** Ends the probes being waited for (as not come back): close() must not wait out their timers. */
+  readonly #cancelProbes = new Set<() => void>();
+  /** A probe has come back on some connection of this listener: the path works. */
+  #proven = false;
 
   constructor(channel: string, handlers: ChangeHandlers, deps: ChangeListenerDeps) {
     this.#channel = channel;
@@ -67,6 +71,7 @@ export class ChangeListener implements ChangeWatch {
     this.#live = false;
     if (this.#retry !== null) clearTimeout(this.#retry);
     this.#retry = null;
+    for (const cancel of this.#cancelProbes) cancel();
     const conn = this.#conn;
     this.#conn = null;
     if (conn !== null) await conn.end({ timeout: 0 }).catch(() => {});
@@ -101,6 +106,12 @@ export class ChangeListener implements ChangeWatch {
       if (conn !== this.#conn) return;
       const reached = await this.#probeArrives();
       if (conn !== this.#conn) return;
+      if (!reached && this.#proven) {
+        // This path carried notifications before: a lost probe is a failing connection, not a
+        // pooler, so it is replaced like any other.
+        this.#dropped(conn);
+        return;
+      }
       if (!reached) {
         this.#deps.log(
           `notifications on ${this.#channel} do not come back through this connection (a transaction-mode pooler?); changes will be read from the database every time`,
@@ -109,6 +120,7 @@ export class ChangeListener implements ChangeWatch {
         await conn.end({ timeout: 0 }).catch(() => {});
         return;
       }
+      this.#proven = true;
       this.#live = true;
       this.#handlers.onLive();
     } catch {
@@ -119,19 +131,26 @@ export class ChangeListener implements ChangeWatch {
 
   async #probeArrives(): Promise<boolean> {
     const payload = `${PROBE_PREFIX}${crypto.randomUUID()}`;
-    const arrived = new Promise<boolean>((resolve) => {
-      this.#probe = { payload, arrived: () => resolve(true) };
+    let settle: (reached: boolean) => void = () => {};
+    const outcome = new Promise<boolean>((resolve) => {
+      settle = resolve;
     });
+    const probe = { payload, arrived: () => settle(true) };
+    const cancel = () => settle(false);
+    this.#probe = probe;
+    this.#cancelProbes.add(cancel);
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.#deps.probeTimeoutMs ?? 5_000);
-    });
     try {
+      // The wait starts once the probe is sent: a busy pool may hold the signal for a while, and
+      // that says nothing about whether notifications come back.
       await this.#deps.signal(this.#channel, payload);
-      return await Promise.race([arrived, timedOut]);
+      timer = setTimeout(cancel, this.#deps.probeTimeoutMs ?? 5_000);
+      return await outcome;
     } finally {
       clearTimeout(timer);
-      this.#probe = null;
+      this.#cancelProbes.delete(cancel);
+      // A newer connection may have started its own probe meanwhile; only this one's is cleared.
+      if (this.#probe === probe) this.#probe = null;
     }
   }
 

@@ -95,8 +95,7 @@ export class PostgresDatabase extends PostgresSession {
     if (slot === null) return null;
     const listener: ChangeListener = new ChangeListener(channel, handlers, {
       connect: (events) => {
-        let counted = true;
-        slot.adjustOpen(1);
+        let counted = false;
         const closed = () => {
           if (!counted) return;
           counted = false;
@@ -116,6 +115,9 @@ export class PostgresDatabase extends PostgresSession {
           max_lifetime: null,
           fetch_types: false,
         });
+        // Counted once the driver has it (creating it can throw): from here a close uncounts it.
+        counted = true;
+        slot.adjustOpen(1);
         return {
           unsafe: (text) => conn.unsafe(text),
           end: (options) => conn.end(options).finally(closed),
