@@ -3,46 +3,14 @@
  * contenders so they run exactly the same statements (src/repositories/scan-repository.ts,
  * scan-details.ts, bulk-insert.ts, finding-repository.ts, api-usage-repository.ts).
  */
+import { FINDING_COLUMNS } from "../../src/repositories/finding-row.ts";
+import { SCAN_COLUMNS } from "../../src/repositories/scan-row.ts";
 import type { FindingRow, ScanWithFindings, UsageRow } from "../fixtures.ts";
 
+// The tables' columns as the repositories write them: one list, so raw and ours cannot drift apart.
+export { FINDING_COLUMNS, SCAN_COLUMNS };
+
 export type Dialect = "sqlite" | "postgres";
-
-export const SCAN_COLUMNS = [
-  "id",
-  "target",
-  "skill_name",
-  "skill_author",
-  "skill_sha256",
-  "status",
-  "risk_score",
-  "overall_severity",
-  "verdict",
-  "layers_executed",
-  "errors",
-  "started_at",
-  "completed_at",
-  "duration_ms",
-  "created_at",
-] as const;
-
-export const FINDING_COLUMNS = [
-  "id",
-  "scan_id",
-  "rule_id",
-  "title",
-  "description",
-  "severity",
-  "confidence",
-  "category",
-  "detector_layer",
-  "line_start",
-  "line_end",
-  "snippet",
-  "evidence",
-  "ioc_values",
-  "remediation",
-  "detected_at",
-] as const;
 
 /** The layer's per-statement cap on SQLite (bulk-insert.ts): 16,000 parameters, 1,000 finding rows. */
 export const MULTI_ROW_PARAMS = 16_000;
