@@ -36,18 +36,13 @@ import {
   UrlAnalysisRepository,
 } from "../../src/index.ts";
 import { adminClient, createTestDatabase, describePostgres, type TestDatabase } from "../support/postgres.ts";
+import { SHIPPED_MIGRATIONS, SHIPPED_VERSIONS } from "../support/project-migrations.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 
 // Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
 setDefaultTimeout(60_000);
 
-const MIGRATION_NAMES = [
-  "initial_schema",
-  "api_usage_table",
-  "audit_log_table",
-  "api_keys_table",
-  "scheduled_scanning_tables",
-];
+const MIGRATION_NAMES = SHIPPED_MIGRATIONS.map((m) => m.name);
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -675,7 +670,7 @@ describe("createBackend / initBackend / getBackend / closeBackend", () => {
       expect(db).toBeInstanceOf(SQLiteBackend);
       expect(db.backendName).toBe("sqlite");
       const status = await migrationStatus(db);
-      expect(status.map((s) => s.state)).toEqual(["applied", "applied", "applied", "applied", "applied"]);
+      expect(status.map((s) => s.state)).toEqual(SHIPPED_VERSIONS.map(() => "applied"));
     } finally {
       await db.close();
     }
@@ -685,7 +680,7 @@ describe("createBackend / initBackend / getBackend / closeBackend", () => {
     const db = await createBackend({ dbPath: dir.file("nomigrate.db"), autoMigrate: false });
     try {
       const status = await migrationStatus(db);
-      expect(status.map((s) => s.state)).toEqual(["pending", "pending", "pending", "pending", "pending"]);
+      expect(status.map((s) => s.state)).toEqual(SHIPPED_VERSIONS.map(() => "pending"));
     } finally {
       await db.close();
     }
@@ -734,19 +729,21 @@ function migrationContract(open: () => Promise<DatabaseBackend>): void {
     try {
       const before = await migrationStatus(db);
       expect(before.map((e) => [e.version, e.name, e.state])).toEqual(
-        MIGRATION_NAMES.map((n, i) => [i + 1, n, "pending"]),
+        SHIPPED_MIGRATIONS.map((m) => [m.version, m.name, "pending"]),
       );
       const applied = await runMigrations(db);
-      expect(applied.map((m) => [m.version, m.name])).toEqual(MIGRATION_NAMES.map((n, i) => [i + 1, n]));
+      expect(applied.map((m) => [m.version, m.name])).toEqual(
+        SHIPPED_MIGRATIONS.map((m) => [m.version, m.name]),
+      );
       expect(await runMigrations(db)).toEqual([]);
       const after = await migrationStatus(db);
       expect(after.map((e) => [e.version, e.name, e.state])).toEqual(
-        MIGRATION_NAMES.map((n, i) => [i + 1, n, "applied"]),
+        SHIPPED_MIGRATIONS.map((m) => [m.version, m.name, "applied"]),
       );
       const rows = await db.fetchAll<{ version: number }>(
         "SELECT version, name, applied_at FROM schema_migrations ORDER BY version",
       );
-      expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+      expect(rows.map((r) => r.version)).toEqual([...SHIPPED_VERSIONS]);
     } finally {
       await db.close();
     }
@@ -764,7 +761,7 @@ function migrationContract(open: () => Promise<DatabaseBackend>): void {
       );
       await db.executeMany(
         "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
-        MIGRATION_NAMES.map((n, i) => [i + 1, n]),
+        SHIPPED_MIGRATIONS.map((m) => [m.version, m.name]),
       );
       await db.execute("INSERT INTO scans (id, target, started_at) VALUES (?, ?, ?)", ["kept", "t", "x"]);
       expect(await runMigrations(db)).toEqual([]);
@@ -793,7 +790,9 @@ function migrationContract(open: () => Promise<DatabaseBackend>): void {
         sql`UPDATE schema_migrations SET ${sql.ident(column)} = ${"0000"} WHERE version = ${2}`,
       );
       const status = await migrationStatus(db);
-      expect(status.map((e) => e.state)).toEqual(["applied", "changed", "applied", "applied", "applied"]);
+      expect(status.map((e) => e.state)).toEqual(
+        SHIPPED_VERSIONS.map((v) => (v === 2 ? "changed" : "applied")),
+      );
       const error = await rejected(runMigrations(db));
       expect(error).toBeInstanceOf(MigrationError);
       expect((error as Error).message).toContain("api_usage_table");

@@ -6,19 +6,14 @@ import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { createBackend, loadConfig } from "../../src/index.ts";
 import { describePostgres, type TestDatabase } from "../support/postgres.ts";
+import { LATEST_VERSION, SHIPPED_MIGRATIONS, SHIPPED_VERSIONS } from "../support/project-migrations.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 
 // Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
 setDefaultTimeout(60_000);
 
 const ROOT = join(import.meta.dir, "../..");
-const MIGRATIONS = [
-  "initial_schema",
-  "api_usage_table",
-  "audit_log_table",
-  "api_keys_table",
-  "scheduled_scanning_tables",
-];
+const MIGRATIONS = SHIPPED_MIGRATIONS.map((m) => m.name);
 
 /** The parent's environment without any MALWAR_* variable, plus the ones given. */
 function cleanEnv(extra: Record<string, string>): Record<string, string> {
@@ -157,7 +152,11 @@ function serviceContract(name: "sqlite" | "postgres", env: () => Record<string, 
 
       const health = await fetch(`${api}/health`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toMatchObject({ status: "ok", backend: name, schema_version: 5 });
+      expect(await health.json()).toMatchObject({
+        status: "ok",
+        backend: name,
+        schema_version: LATEST_VERSION,
+      });
       expect((await fetch(`${api}/ready`)).status).toBe(200);
 
       // No key yet: open.
@@ -320,9 +319,9 @@ function migrateContract(name: "sqlite" | "postgres", env: () => Record<string, 
   test(`bun run migrate (${name}): --dry-run applies nothing, migrate applies, status shows the table`, async () => {
     const dry = await run(["migrate", "--dry-run"], env());
     expect(dry.code).toBe(0);
-    MIGRATIONS.forEach((m, i) => {
-      expect(dry.stdout).toMatch(new RegExp(`0*${i + 1}\\b.*${m}`));
-    });
+    for (const { version, name } of SHIPPED_MIGRATIONS) {
+      expect(dry.stdout).toMatch(new RegExp(`0*${version}\\b.*${name}`));
+    }
 
     const before = await run(["migrate", "status"], env());
     expect(before.code).toBe(0);
@@ -353,7 +352,7 @@ function concurrentMigrate(name: "sqlite" | "postgres", env: () => Record<string
     const backend = await createBackend({ ...config, autoMigrate: false });
     try {
       expect(await backend.fetchAll("SELECT version FROM schema_migrations ORDER BY version")).toEqual(
-        [1, 2, 3, 4, 5].map((version) => ({ version })),
+        SHIPPED_VERSIONS.map((version) => ({ version })),
       );
     } finally {
       await backend.close();

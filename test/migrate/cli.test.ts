@@ -5,6 +5,8 @@ import {
   count,
   eachDialect,
   type FreshDatabase,
+  PROJECT_MIGRATIONS,
+  PROJECT_VERSIONS,
   recordedVersions,
   runMigrate,
   scratchMigrations,
@@ -15,13 +17,11 @@ import {
 // Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
 setDefaultTimeout(60_000);
 
-const NAMES = [
-  "initial_schema",
-  "api_usage_table",
-  "audit_log_table",
-  "api_keys_table",
-  "scheduled_scanning_tables",
-];
+/** `NNN_name` and `NNN name` of each project migration, as the CLI prints them. */
+const MIGRATIONS = PROJECT_MIGRATIONS.map(({ version, name }) => ({
+  nnn: String(version).padStart(3, "0"),
+  name,
+}));
 
 async function inspect<T>(
   db: FreshDatabase,
@@ -36,7 +36,7 @@ async function inspect<T>(
 }
 
 /** Slow enough to be caught mid-way; the marker row tells which attempt's work survived. */
-const SLOW_006 = {
+const SLOW_900 = {
   sqlite: `CREATE TABLE slow_marker (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
 INSERT INTO slow_marker (n)
   WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 200000000) SELECT x FROM c;
@@ -46,11 +46,11 @@ INSERT INTO slow_marker (id, n) VALUES (1, 1);
 SELECT pg_sleep(3);
 `,
 };
-const FAST_006 =
+const FAST_900 =
   "CREATE TABLE slow_marker (id INTEGER PRIMARY KEY, n INTEGER NOT NULL);\nINSERT INTO slow_marker (id, n) VALUES (1, -1);\n";
 
 /**
- * Resolves once the killed-to-be process is provably inside 006 (its uncommitted work is visible
+ * Resolves once the killed-to-be process is provably inside 900 (its uncommitted work is visible
  * from outside); throws if it exits first.
  */
 async function untilInsideSlowMigration(
@@ -60,10 +60,10 @@ async function untilInsideSlowMigration(
   const stillRunning = async () => {
     if (victim.exitCode === null && victim.signalCode === null) return;
     const stderr = await new Response(victim.stderr).text();
-    throw new Error(`migrate exited (${victim.exitCode}) before reaching 006: ${stderr}`);
+    throw new Error(`migrate exited (${victim.exitCode}) before reaching 900: ${stderr}`);
   };
   if (db.dialect === "sqlite") {
-    // The big INSERT spills uncommitted pages into the WAL; 001-005 leave it far smaller than this.
+    // The big INSERT spills uncommitted pages into the WAL; the project's migrations leave it far smaller than this.
     const wal = `${db.env.MALWAR_DB_PATH}-wal`;
     while (!existsSync(wal) || statSync(wal).size < 16 * 1024 * 1024) {
       await stillRunning();
@@ -88,12 +88,12 @@ async function untilInsideSlowMigration(
 }
 
 eachDialect("bun run migrate", (dialect) => {
-  test("--dry-run lists 001-005 and applies nothing; apply prints each with its duration; status shows the table", async () => {
+  test("--dry-run lists every migration and applies nothing; apply prints each with its duration; status shows the table", async () => {
     const db = await dialect.fresh();
     try {
       const dry = await runMigrate(["--dry-run"], db.env);
       expect(dry.exitCode).toBe(0);
-      for (const [i, name] of NAMES.entries()) expect(dry.stdout).toContain(`00${i + 1} ${name}`);
+      for (const { nnn, name } of MIGRATIONS) expect(dry.stdout).toContain(`${nnn} ${name}`);
       await inspect(db, async (b) => {
         expect(await tableExists(b, "schema_migrations")).toBe(false);
         expect(await tableExists(b, "campaigns")).toBe(false);
@@ -102,15 +102,15 @@ eachDialect("bun run migrate", (dialect) => {
       const apply = await runMigrate([], db.env);
       expect(apply.stderr).toBe("");
       expect(apply.exitCode).toBe(0);
-      for (const [i, name] of NAMES.entries()) {
-        expect(apply.stdout).toMatch(new RegExp(`^applied 00${i + 1}_${name} in \\d+\\.\\d ms$`, "m"));
+      for (const { nnn, name } of MIGRATIONS) {
+        expect(apply.stdout).toMatch(new RegExp(`^applied ${nnn}_${name} in \\d+\\.\\d ms$`, "m"));
       }
 
       const status = await runMigrate(["status"], db.env);
       expect(status.exitCode).toBe(0);
       expect(status.stdout).toMatch(/^version\s+name\s+state\s+applied at$/m);
-      for (const [i, name] of NAMES.entries()) {
-        const row = `^00${i + 1}\\s+${name}\\s+applied\\s+\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z$`;
+      for (const { nnn, name } of MIGRATIONS) {
+        const row = `^${nnn}\\s+${name}\\s+applied\\s+\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z$`;
         expect(status.stdout).toMatch(new RegExp(row, "m"));
       }
 
@@ -120,11 +120,11 @@ eachDialect("bun run migrate", (dialect) => {
       expect(again.stdout).not.toContain("001 initial_schema");
 
       const scratch = scratchMigrations(dialect.name, {
-        "006_extra.sql": "CREATE TABLE extra (id INTEGER);\n",
+        "900_extra.sql": "CREATE TABLE extra (id INTEGER);\n",
       });
       try {
         const pending = await runMigrate(["status"], { ...db.env, MALWAR_MIGRATIONS_DIR: scratch.root });
-        expect(pending.stdout).toMatch(/^006\s+extra\s+pending\s+-$/m);
+        expect(pending.stdout).toMatch(/^900\s+extra\s+pending\s+-$/m);
       } finally {
         scratch.cleanup();
       }
@@ -144,9 +144,11 @@ eachDialect("bun run migrate", (dialect) => {
       const appliedLines = results.flatMap((r) =>
         r.stdout.split("\n").filter((l) => l.startsWith("applied ")),
       );
-      expect(appliedLines.map((l) => l.split(" ")[1]).sort()).toEqual(NAMES.map((n, i) => `00${i + 1}_${n}`));
+      expect(appliedLines.map((l) => l.split(" ")[1]).sort()).toEqual(
+        MIGRATIONS.map(({ nnn, name }) => `${nnn}_${name}`),
+      );
       await inspect(db, async (b) => {
-        expect(await recordedVersions(b)).toEqual([1, 2, 3, 4, 5]);
+        expect(await recordedVersions(b)).toEqual([...PROJECT_VERSIONS]);
         expect([
           await count(b, "campaigns"),
           await count(b, "signatures"),
@@ -160,7 +162,7 @@ eachDialect("bun run migrate", (dialect) => {
 
   test("SIGKILL in the middle of a migration leaves a database the next run completes", async () => {
     const db = await dialect.fresh();
-    const scratch = scratchMigrations(dialect.name, { "006_slow.sql": SLOW_006[dialect.name] });
+    const scratch = scratchMigrations(dialect.name, { "900_slow.sql": SLOW_900[dialect.name] });
     try {
       const env = { ...db.env, MALWAR_MIGRATIONS_DIR: scratch.root };
       const victim = spawnMigrate([], env);
@@ -170,17 +172,17 @@ eachDialect("bun run migrate", (dialect) => {
       expect(victim.signalCode).toBe("SIGKILL");
 
       await inspect(db, async (b) => {
-        expect(await recordedVersions(b)).toEqual([1, 2, 3, 4, 5]);
+        expect(await recordedVersions(b)).toEqual([...PROJECT_VERSIONS]);
       });
 
-      // 006 was never recorded, so it may be replaced by a quick version without a checksum complaint.
-      scratch.write("006_slow.sql", FAST_006);
+      // 900 was never recorded, so it may be replaced by a quick version without a checksum complaint.
+      scratch.write("900_slow.sql", FAST_900);
       const next = await runMigrate([], env);
       expect(next.stderr).toBe("");
       expect(next.exitCode).toBe(0);
-      expect(next.stdout).toMatch(/^applied 006_slow in /m);
+      expect(next.stdout).toMatch(/^applied 900_slow in /m);
       await inspect(db, async (b) => {
-        expect(await recordedVersions(b)).toEqual([1, 2, 3, 4, 5, 6]);
+        expect(await recordedVersions(b)).toEqual([...PROJECT_VERSIONS, 900]);
         // Only the second attempt's row: nothing of the killed transaction survived.
         expect(await b.fetchAll("SELECT id, n FROM slow_marker")).toEqual([{ id: 1, n: -1 }]);
       });

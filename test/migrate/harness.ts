@@ -9,11 +9,29 @@ import { join } from "node:path";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { SQLiteBackend } from "../../src/backends/sqlite/sqlite-backend.ts";
 import type { BackendName } from "../../src/config/index.ts";
-import { DEFAULT_MIGRATIONS_ROOT } from "../../src/migrate/index.ts";
+import { DEFAULT_MIGRATIONS_ROOT, loadMigrationFiles } from "../../src/migrate/index.ts";
 import { createTestDatabase, describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 
 export const PROJECT_ROOT: string = join(import.meta.dir, "../..");
+
+/**
+ * The project's own migrations (the same versions and names on both dialects), so that tests
+ * expect whatever the migrations folder holds rather than a copy of its list.
+ */
+export const PROJECT_MIGRATIONS: readonly { version: number; name: string }[] = (
+  await loadMigrationFiles(join(DEFAULT_MIGRATIONS_ROOT, "sqlite"))
+).map(({ version, name }) => ({ version, name }));
+export const PROJECT_VERSIONS: readonly number[] = PROJECT_MIGRATIONS.map((m) => m.version);
+
+/** The versions a database made by the Python malwar has applied. */
+export const PYTHON_VERSIONS: readonly number[] = [1, 2, 3, 4, 5];
+
+/**
+ * The version of the scratch files tests add on top of the project's: far above any real one, so
+ * new project migrations never collide with it.
+ */
+export const SCRATCH_VERSION = 900;
 
 export interface FreshDatabase {
   dialect: BackendName;

@@ -1,6 +1,6 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
 import { migrationStatus, runMigrations } from "../../src/migrate/index.ts";
-import { eachDialect, recordedVersions, scratchMigrations, withFresh } from "./harness.ts";
+import { eachDialect, PROJECT_VERSIONS, recordedVersions, scratchMigrations, withFresh } from "./harness.ts";
 
 // Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
 setDefaultTimeout(60_000);
@@ -19,23 +19,23 @@ const OUTSIDE_ONLY = {
 eachDialect("-- migrate:no-transaction", (dialect) => {
   test("runs outside a transaction, is recorded once with its checksum, and never runs again", async () => {
     const scratch = scratchMigrations(dialect.name, {
-      "006_scan_status_index.sql": OUTSIDE_ONLY[dialect.name],
+      "900_scan_status_index.sql": OUTSIDE_ONLY[dialect.name],
     });
     try {
       await withFresh(dialect, async (backend, db) => {
         const location = { migrationsDir: scratch.root };
         const applied = await runMigrations(backend, location);
-        expect(applied.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
+        expect(applied.map((m) => m.version)).toEqual([...PROJECT_VERSIONS, 900]);
         const other = await db.open();
         try {
           expect(await runMigrations(other, location)).toEqual([]);
         } finally {
           await other.close();
         }
-        expect(await recordedVersions(backend)).toEqual([1, 2, 3, 4, 5, 6]);
-        const six = (await migrationStatus(backend, location)).at(-1);
-        expect(six).toMatchObject({ version: 6, state: "applied" });
-        expect(six?.checksum).toMatch(/^[0-9a-f]{64}$/);
+        expect(await recordedVersions(backend)).toEqual([...PROJECT_VERSIONS, 900]);
+        const added = (await migrationStatus(backend, location)).at(-1);
+        expect(added).toMatchObject({ version: 900, state: "applied" });
+        expect(added?.checksum).toMatch(/^[0-9a-f]{64}$/);
       });
     } finally {
       scratch.cleanup();
@@ -44,14 +44,14 @@ eachDialect("-- migrate:no-transaction", (dialect) => {
 
   test("a failing statement names the file and leaves the migration unrecorded", async () => {
     const scratch = scratchMigrations(dialect.name, {
-      "006_outside.sql":
+      "900_outside.sql":
         "-- migrate:no-transaction\nCREATE TABLE outside_ok (id INTEGER);\nINSERT INTO missing_table VALUES (1);\n",
     });
     try {
       await withFresh(dialect, async (backend) => {
         const error = await runMigrations(backend, { migrationsDir: scratch.root }).catch((e: unknown) => e);
-        expect((error as Error).message).toContain(`${dialect.name}/006_outside.sql`);
-        expect(await recordedVersions(backend)).toEqual([1, 2, 3, 4, 5]);
+        expect((error as Error).message).toContain(`${dialect.name}/900_outside.sql`);
+        expect(await recordedVersions(backend)).toEqual([...PROJECT_VERSIONS]);
       });
     } finally {
       scratch.cleanup();

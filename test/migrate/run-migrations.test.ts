@@ -4,6 +4,8 @@ import { migrationStatus, runMigrations } from "../../src/migrate/index.ts";
 import {
   count,
   eachDialect,
+  PROJECT_MIGRATIONS,
+  PROJECT_VERSIONS,
   recordedVersions,
   scratchMigrations,
   tableExists,
@@ -13,21 +15,16 @@ import {
 // Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
 setDefaultTimeout(60_000);
 
-const NAMES = [
-  "initial_schema",
-  "api_usage_table",
-  "audit_log_table",
-  "api_keys_table",
-  "scheduled_scanning_tables",
-];
-
 eachDialect("runMigrations", (dialect) => {
-  test("applies 001-005 with the seed rows; a second run changes nothing", async () => {
+  test("applies every migration with the seed rows; a second run changes nothing", async () => {
     await withFresh(dialect, async (backend) => {
       const applied = await runMigrations(backend);
-      expect(applied.map((m) => [m.version, m.name])).toEqual(NAMES.map((name, i) => [i + 1, name]));
+      expect(applied.map((m) => [m.version, m.name])).toEqual(
+        PROJECT_MIGRATIONS.map((m) => [m.version, m.name]),
+      );
+      expect(PROJECT_VERSIONS.slice(0, 6)).toEqual([1, 2, 3, 4, 5, 6]);
       for (const m of applied) {
-        expect(m.file).toBe(`${dialect.name}/00${m.version}_${m.name}.sql`);
+        expect(m.file).toBe(`${dialect.name}/${String(m.version).padStart(3, "0")}_${m.name}.sql`);
         expect(m.durationMs).toBeGreaterThanOrEqual(0);
       }
       const counts = async () => [
@@ -42,7 +39,7 @@ eachDialect("runMigrations", (dialect) => {
       expect(await counts()).toEqual([3, 12, 9]);
       expect(await backend.fetchAll("SELECT * FROM schema_migrations ORDER BY version")).toEqual(before);
       const status = await migrationStatus(backend);
-      expect(status.map((s) => [s.version, s.state])).toEqual([1, 2, 3, 4, 5].map((v) => [v, "applied"]));
+      expect(status.map((s) => [s.version, s.state])).toEqual(PROJECT_VERSIONS.map((v) => [v, "applied"]));
       for (const s of status) {
         expect(s.appliedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
         expect(s.checksum).toMatch(/^[0-9a-f]{64}$/);
@@ -75,22 +72,22 @@ eachDialect("runMigrations", (dialect) => {
     });
   });
 
-  test("a failing 006 leaves no trace and 001-005 applied; the error names the file", async () => {
+  test("a failing migration leaves no trace and the ones before it applied; the error names the file", async () => {
     const scratch = scratchMigrations(dialect.name, {
-      "006_broken.sql":
+      "900_broken.sql":
         "CREATE TABLE doomed (id INTEGER PRIMARY KEY);\nINSERT INTO doomed (id) VALUES (1);\nINSERT INTO no_such_table (id) VALUES (1);\n",
     });
     try {
       await withFresh(dialect, async (backend) => {
         const error = await runMigrations(backend, { migrationsDir: scratch.root }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(MigrationError);
-        expect((error as MigrationError).message).toContain(`${dialect.name}/006_broken.sql`);
+        expect((error as MigrationError).message).toContain(`${dialect.name}/900_broken.sql`);
         expect((error as MigrationError).cause).toBeDefined();
-        expect(await recordedVersions(backend)).toEqual([1, 2, 3, 4, 5]);
+        expect(await recordedVersions(backend)).toEqual([...PROJECT_VERSIONS]);
         expect(await tableExists(backend, "doomed")).toBe(false);
         expect(await count(backend, "signatures")).toBe(12);
         const status = await migrationStatus(backend, { migrationsDir: scratch.root });
-        expect(status.at(-1)).toMatchObject({ version: 6, state: "pending", appliedAt: null });
+        expect(status.at(-1)).toMatchObject({ version: 900, state: "pending", appliedAt: null });
       });
     } finally {
       scratch.cleanup();
@@ -113,19 +110,15 @@ eachDialect("runMigrations", (dialect) => {
           "003_audit_log_table.sql",
           `${original}\nCREATE INDEX idx_extra ON audit_log(action);\n`,
         );
-        scratch.write("006_later.sql", "CREATE TABLE later (id INTEGER PRIMARY KEY);\n");
+        scratch.write("900_later.sql", "CREATE TABLE later (id INTEGER PRIMARY KEY);\n");
         const error = await runMigrations(backend, location).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(MigrationError);
         expect((error as Error).message).toContain(`${dialect.name}/003_audit_log_table.sql`);
         expect(await tableExists(backend, "later")).toBe(false);
-        const states = (await migrationStatus(backend, location)).map((s) => [s.version, s.state]);
+        const states: unknown[] = (await migrationStatus(backend, location)).map((s) => [s.version, s.state]);
         expect(states).toEqual([
-          [1, "applied"],
-          [2, "applied"],
-          [3, "changed"],
-          [4, "applied"],
-          [5, "applied"],
-          [6, "pending"],
+          ...PROJECT_VERSIONS.map((v) => [v, v === 3 ? "changed" : "applied"]),
+          [900, "pending"],
         ]);
       });
     } finally {
@@ -133,25 +126,28 @@ eachDialect("runMigrations", (dialect) => {
     }
   });
 
+  // 004 (api_keys) is the one no later migration builds on, so the rest apply without it.
   test("a gap below the highest applied version is pending and gets applied, not skipped", async () => {
-    const scratch = scratchMigrations(dialect.name, {}, { without: [3] });
+    const scratch = scratchMigrations(dialect.name, {}, { without: [4] });
     try {
       await withFresh(dialect, async (backend) => {
         const location = { migrationsDir: scratch.root };
-        expect((await runMigrations(backend, location)).map((m) => m.version)).toEqual([1, 2, 4, 5]);
+        expect((await runMigrations(backend, location)).map((m) => m.version)).toEqual(
+          PROJECT_VERSIONS.filter((v) => v !== 4),
+        );
         const full = scratchMigrations(dialect.name);
         try {
           const states = (await migrationStatus(backend, { migrationsDir: full.root })).map((s) => s.state);
-          expect(states).toEqual(["applied", "applied", "pending", "applied", "applied"]);
+          expect(states).toEqual(PROJECT_VERSIONS.map((v) => (v === 4 ? "pending" : "applied")));
           const applied = await runMigrations(backend, { migrationsDir: full.root });
-          expect(applied.map((m) => m.version)).toEqual([3]);
-          expect(await tableExists(backend, "audit_log")).toBe(true);
+          expect(applied.map((m) => m.version)).toEqual([4]);
+          expect(await tableExists(backend, "api_keys")).toBe(true);
         } finally {
           full.cleanup();
         }
-        // Back on the folder that lacks 003: the recorded version with no file is reported.
+        // Back on the folder that lacks 004: the recorded version with no file is reported.
         const status = await migrationStatus(backend, location);
-        expect(status.find((s) => s.version === 3)).toMatchObject({ state: "missing", file: null });
+        expect(status.find((s) => s.version === 4)).toMatchObject({ state: "missing", file: null });
       });
     } finally {
       scratch.cleanup();
@@ -168,8 +164,8 @@ eachDialect("runMigrations", (dialect) => {
         try {
           const results = await Promise.all([first, ...others].map((b) => runMigrations(b)));
           const versions = results.flat().map((m) => m.version);
-          expect(versions.sort()).toEqual([1, 2, 3, 4, 5]);
-          expect(await recordedVersions(first)).toEqual([1, 2, 3, 4, 5]);
+          expect(versions.sort((a, b) => a - b)).toEqual([...PROJECT_VERSIONS]);
+          expect(await recordedVersions(first)).toEqual([...PROJECT_VERSIONS]);
           expect(await count(first, "signatures")).toBe(12);
         } finally {
           for (const b of others) await b.close();

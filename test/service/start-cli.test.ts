@@ -1,6 +1,7 @@
 /** `bun run start`: what it prints, open mode, and how it fails. */
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { describePostgres } from "../support/postgres.ts";
+import { LATEST_VERSION } from "../support/project-migrations.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { runCli, startCli } from "./support/cli-process.ts";
 
@@ -26,7 +27,9 @@ describe("bun run start on SQLite", () => {
     expect(await stop(started)).toBe(0);
     const [first, second, ...rest] = started.stdout.lines;
     expect(first).toMatch(
-      /^malwar listening on http:\/\/127\.0\.0\.1:\d+ backend=sqlite \(.+start\.db\) schema_version=5$/,
+      new RegExp(
+        `^malwar listening on http://127\\.0\\.0\\.1:\\d+ backend=sqlite \\(.+start\\.db\\) schema_version=${LATEST_VERSION}$`,
+      ),
     );
     expect(second).toMatch(/OPEN/);
     expect(second).toContain("bun run keys create");
@@ -86,7 +89,9 @@ describePostgres("bun run start on PostgreSQL", (db) => {
     started.proc.kill("SIGINT");
     expect(await started.proc.exited).toBe(0);
     await Promise.all([started.stdout.finished, started.stderr.finished]);
-    expect(started.stdout.lines[0]).toMatch(/backend=postgres .*schema_version=5$/);
+    expect(started.stdout.lines[0]).toMatch(
+      new RegExp(`backend=postgres .*schema_version=${LATEST_VERSION}$`),
+    );
     const all = `${started.stdout.text()}\n${started.stderr.text()}`;
     expect(all).not.toContain("hunter2-do-not-print");
   });

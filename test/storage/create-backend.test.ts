@@ -5,6 +5,7 @@ import { SQLiteBackend } from "../../src/backends/sqlite/sqlite-backend.ts";
 import { ConfigurationError, StorageError } from "../../src/errors/index.ts";
 import { closeBackend, createBackend, getBackend, initBackend } from "../../src/storage/index.ts";
 import { adminClient, describePostgres } from "../support/postgres.ts";
+import { LATEST_VERSION, SHIPPED_VERSIONS } from "../support/project-migrations.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 
 // Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
@@ -30,7 +31,9 @@ describe("createBackend on SQLite", () => {
       expect(db.backendName).toBe("sqlite");
       expect(await tableExists(db, "schema_migrations")).toBe(true);
       expect(await tableExists(db, "scans")).toBe(true);
-      expect(await db.fetchOne("SELECT MAX(version) AS v FROM schema_migrations")).toEqual({ v: 5 });
+      expect(await db.fetchOne("SELECT MAX(version) AS v FROM schema_migrations")).toEqual({
+        v: LATEST_VERSION,
+      });
     } finally {
       await db.close();
     }
@@ -109,7 +112,9 @@ describe("initBackend / getBackend / closeBackend", () => {
     const db = await initBackend({ dbPath: freshFile() });
     expect(getBackend()).toBe(db);
     expect(await initBackend({ dbPath: freshFile() })).toBe(db);
-    expect(await getBackend().fetchOne("SELECT COUNT(*) AS n FROM schema_migrations")).toEqual({ n: 5 });
+    expect(await getBackend().fetchOne("SELECT COUNT(*) AS n FROM schema_migrations")).toEqual({
+      n: SHIPPED_VERSIONS.length,
+    });
   });
 
   test("concurrent first calls share one opening", async () => {
@@ -156,7 +161,9 @@ describePostgres("createBackend on PostgreSQL", (getDb) => {
     try {
       expect(db).toBeInstanceOf(PostgresDatabase);
       expect(db.poolStats()).toMatchObject({ open: 1, max: 3 });
-      expect(await db.fetchOne("SELECT MAX(version) AS v FROM schema_migrations")).toEqual({ v: 5 });
+      expect(await db.fetchOne("SELECT MAX(version) AS v FROM schema_migrations")).toEqual({
+        v: LATEST_VERSION,
+      });
     } finally {
       await db.close();
     }
