@@ -7,6 +7,8 @@
  *   --pg-url URL | BENCH_POSTGRES_URL  admin URL of the server that hosts the throwaway databases
  *   --http-seconds N | BENCH_HTTP_SECONDS  length of each W6 load run
  *   --http-rounds N | BENCH_HTTP_ROUNDS    W6 rounds per server and route (alternating who goes first)
+ *   --scale | BENCH_SCALE=1            only the scale tier: reads timed at 10k, 100k and 1M scans
+ *   --scale-sizes 10000,100000 | BENCH_SCALE_SIZES  other sizes for the scale tier (development)
  */
 export type BenchBackend = "sqlite" | "postgres";
 export type BenchPart = "workloads" | "w6" | "adapter";
@@ -26,6 +28,11 @@ export interface Counts {
 
 export interface BenchOptions {
   quick: boolean;
+  /** Run the scale tier instead of W1–W6 and the adapter bench. */
+  scale: boolean;
+  scaleSizes: number[];
+  /** Calls per read per round in the scale tier. */
+  scaleCalls: number;
   backends: BenchBackend[];
   parts: BenchPart[];
   rounds: number;
@@ -82,6 +89,12 @@ export function parseOptions(
   env: Record<string, string | undefined> = process.env,
 ): BenchOptions {
   const quick = argv.includes("--quick") || truthy(env.BENCH_QUICK);
+  const scale = argv.includes("--scale") || truthy(env.BENCH_SCALE);
+  const sizesText = flagValue(argv, "scale-sizes") ?? env.BENCH_SCALE_SIZES;
+  const scaleSizes =
+    sizesText === undefined || sizesText === ""
+      ? [10_000, 100_000, 1_000_000]
+      : sizesText.split(",").map((t) => positiveInt(t.trim(), "--scale-sizes", 0));
 
   const only = (flagValue(argv, "only") ?? env.BENCH_ONLY ?? "").toLowerCase();
   let backends: BenchBackend[];
@@ -99,6 +112,9 @@ export function parseOptions(
 
   return {
     quick,
+    scale,
+    scaleSizes,
+    scaleCalls: quick ? 50 : 200,
     backends,
     parts,
     rounds: positiveInt(flagValue(argv, "rounds") ?? env.BENCH_ROUNDS, "--rounds", quick ? 2 : 5),

@@ -2,10 +2,11 @@
  * `bun run bench`: W1–W5 through the project and through the raw drivers (on PostgreSQL also
  * through a peer, Bun's built-in SQL client), interleaved, on SQLite and PostgreSQL; W6 over HTTP;
  * the adapter bench. Prints tables and writes bench/results/.
- * Options: see options.ts (`--quick`, `--only sqlite|postgres`, `--rounds N`, `--skip w6,adapter`).
+ * Options: see options.ts (`--quick`, `--only sqlite|postgres`, `--rounds N`, `--skip w6,adapter`,
+ * `--scale` for the scale tier alone).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { type AdapterBenchReport, runAdapterBench } from "./adapter.ts";
@@ -28,12 +29,17 @@ import {
   w6Cells,
   w6Targets,
 } from "./report.ts";
+import { runScale, type ScaleResult } from "./scale/run-scale.ts";
+import { scaleCells, scaleHeaders, scaleTargets } from "./scale/scale-report.ts";
 import { openContenders } from "./setup.ts";
 import { runSuite, type SuiteResult } from "./suite.ts";
 
 const options = parseOptions();
 const log = (line: string) => console.log(line);
 const started = new Date();
+/** The machine's load (1, 5, 15 min) when each part began and when the run ended. */
+const load: { at: string; part: string; loadavg: number[] }[] = [];
+const noteLoad = (part: string) => load.push({ at: new Date().toISOString(), part, loadavg: loadavg() });
 
 const onSignal = () => {
   void dropAllThrowaways().finally(() => process.exit(130));
@@ -47,6 +53,7 @@ const targets: Target[] = [];
 const markdown: string[] = [];
 const notes: string[] = [];
 let adapter: AdapterBenchReport | null = null;
+const scale: ScaleResult[] = [];
 let postgresVersion: string | null = null;
 
 async function serverVersion(url: string): Promise<string | null> {
@@ -84,8 +91,34 @@ try {
     }
   }
 
-  if (options.parts.includes("workloads")) {
+  if (options.scale) {
+    noteLoad("scale");
+    log(`\n== scale tier: ${options.scaleSizes.map((n) => n.toLocaleString("en-US")).join(" / ")} scans`);
+    scale.push(
+      ...(await runScale({
+        backends,
+        sizes: options.scaleSizes,
+        rounds: options.rounds,
+        calls: options.scaleCalls,
+        postgresAdminUrl: options.postgresAdminUrl,
+        log,
+      })),
+    );
+    for (const result of scale) {
+      const headers = scaleHeaders(result);
+      const cells = scaleCells(result);
+      targets.push(...scaleTargets(result));
+      const built = result.buildSeconds.map((s) => s.toFixed(0)).join(" + ");
+      log(`\n${result.backend}: ms per call (built in ${built} s)\n${consoleTable(headers, cells, 1)}`);
+      markdown.push(
+        `#### Scale: ${result.backend}, ms per call (median of ${options.rounds} rounds; data built in ${built} s)\n\n${markdownTable(headers, cells, 1)}`,
+      );
+    }
+  }
+
+  if (!options.scale && options.parts.includes("workloads")) {
     for (const backend of backends) {
+      noteLoad(`workloads ${backend}`);
       log(`\n== ${backend}: W1–W5, ${options.rounds} rounds${options.quick ? " (quick)" : ""}`);
       const opened = await openContenders(backend, options.postgresAdminUrl, options.counts.poolSize);
       let result: SuiteResult;
@@ -124,7 +157,8 @@ try {
     }
   }
 
-  if (options.parts.includes("w6")) {
+  if (!options.scale && options.parts.includes("w6")) {
+    noteLoad("w6");
     const cells: string[][] = [];
     for (const backend of backends) {
       log(`\n== ${backend}: W6 over HTTP`);
@@ -141,7 +175,8 @@ try {
     }
   }
 
-  if (options.parts.includes("adapter")) {
+  if (!options.scale && options.parts.includes("adapter")) {
+    noteLoad("adapter");
     log("\n== adapter bench");
     adapter = await runAdapterBench({ runs: options.quick ? 3 : 9, log });
     markdown.push(`#### Adapter (median of ${adapter.runs} runs per size)\n\n${adapterMarkdown(adapter)}`);
@@ -157,6 +192,7 @@ if (targets.length > 0) {
 }
 for (const n of notes) log(`note: ${n}`);
 
+noteLoad("end");
 const finished = new Date();
 const markdownText = markdown.join("\n\n");
 const record = {
@@ -169,9 +205,12 @@ const record = {
     cpuModel: cpus()[0]?.model ?? null,
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     loadGenerator: options.parts.includes("w6") ? loadGenerator() : null,
+    load,
   },
   options: {
     quick: options.quick,
+    scale: options.scale,
+    scaleSizes: options.scale ? options.scaleSizes : undefined,
     backends: options.backends,
     parts: options.parts,
     rounds: options.rounds,
@@ -182,6 +221,7 @@ const record = {
   suites,
   w6,
   adapter,
+  scale,
   targets,
   notes,
   markdown: markdownText,
@@ -189,11 +229,12 @@ const record = {
 const dir = join(import.meta.dir, "results");
 mkdirSync(dir, { recursive: true });
 const stamp = started.toISOString().replace(/[:.]/g, "-");
+const kind = `${options.scale ? "-scale" : ""}${options.quick ? "-quick" : ""}`;
 const body = `${JSON.stringify(record, null, 2)}\n`;
-writeFileSync(join(dir, `${stamp}${options.quick ? "-quick" : ""}.json`), body);
-writeFileSync(join(dir, "latest.json"), body);
+writeFileSync(join(dir, `${stamp}${kind}.json`), body);
+writeFileSync(join(dir, options.scale ? "scale-latest.json" : "latest.json"), body);
 
 log(`\n--- Markdown for README.md ---\n\n${markdownText}\n`);
 log(
-  `results: bench/results/latest.json (and ${stamp}${options.quick ? "-quick" : ""}.json); ${record.seconds} s`,
+  `results: bench/results/${options.scale ? "scale-latest" : "latest"}.json (and ${stamp}${kind}.json); ${record.seconds} s`,
 );
