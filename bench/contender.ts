@@ -25,12 +25,12 @@ export interface Contender {
   readonly getVariants: Readonly<Record<string, (ids: readonly string[]) => Promise<number>>>;
   /** W3: the `limit` newest scans, `times` times. Returns rows read. */
   listRecent(times: number, limit: number): Promise<number>;
-  /** W4: named ways of storing all rows in one call and one transaction. */
+  /** W4: named ways of storing all rows in one call and one transaction (none for a W1–W3 peer). */
   readonly bulkVariants: Readonly<Record<string, (input: BulkInput) => Promise<void>>>;
   /** Removes W4's rows so the next variant starts from the same table. Untimed. */
   clearBulk(): Promise<void>;
-  /** W5: single-row inserts, one after another. */
-  appendUsage(rows: readonly UsageRow[]): Promise<void>;
+  /** W5: single-row inserts, one after another (absent for a peer that does W1–W3 only). */
+  appendUsage?(rows: readonly UsageRow[]): Promise<void>;
   /** W5 on PostgreSQL: the same rows split over `workers` concurrent loops sharing the pool. */
   appendUsageConcurrent?(rows: readonly UsageRow[], workers: number): Promise<void>;
   /** Row counts, to check that every contender stored the same. */

@@ -3,7 +3,7 @@
  *   --quick | BENCH_QUICK=1            smaller counts and fewer rounds, for development
  *   --only sqlite|postgres|BENCH_ONLY  one backend (W6 and the adapter bench follow it)
  *   --rounds N | BENCH_ROUNDS          interleaved raw/ours rounds per workload
- *   --skip w6,adapter | BENCH_SKIP     leave parts out
+ *   --skip w6,adapter,peers | BENCH_SKIP  leave parts out (peers: Bun SQL, Drizzle, Kysely)
  *   --pg-url URL | BENCH_POSTGRES_URL  admin URL of the server that hosts the throwaway databases
  *   --http-seconds N | BENCH_HTTP_SECONDS  length of each W6 load run
  *   --http-rounds N | BENCH_HTTP_ROUNDS    W6 rounds per server and route (alternating who goes first)
@@ -35,6 +35,8 @@ export interface BenchOptions {
   scaleCalls: number;
   backends: BenchBackend[];
   parts: BenchPart[];
+  /** Run the peers (Bun SQL, Drizzle, Kysely) beside raw and ours; `--skip peers` leaves them out. */
+  peers: boolean;
   rounds: number;
   httpSeconds: number;
   httpRounds: number;
@@ -117,6 +119,7 @@ export function parseOptions(
     scaleCalls: quick ? 50 : 200,
     backends,
     parts,
+    peers: !skip.has("peers"),
     rounds: positiveInt(flagValue(argv, "rounds") ?? env.BENCH_ROUNDS, "--rounds", quick ? 2 : 5),
     httpSeconds: positiveInt(
       flagValue(argv, "http-seconds") ?? env.BENCH_HTTP_SECONDS,

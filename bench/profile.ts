@@ -47,7 +47,7 @@ try {
       await who.clearBulk();
       work += c.w4Rows;
     } else if (workload === "W5") {
-      await who.appendUsage(makeUsage(c.w5Appends));
+      await who.appendUsage!(makeUsage(c.w5Appends));
       work += c.w5Appends;
     } else throw new Error(`unknown workload ${workload}`);
   }

@@ -5,7 +5,7 @@
  * table of its own with ours/peer per workload.
  */
 import type { W6Result } from "./http/w6.ts";
-import { fmtRate, fmtRatio, fmtSpread, type Summary } from "./stats.ts";
+import { fmtRate, fmtRatio, fmtRatioSpread, fmtSpread, pairedRatio, type Summary } from "./stats.ts";
 import type { Measurement, Side, SuiteResult, WorkloadId } from "./suite.ts";
 
 export interface Row {
@@ -16,16 +16,31 @@ export interface Row {
   side: Side;
   median: number;
   spread: string;
-  /** For an ours row: ours / the workload's reference raw figure; null for raw and peer rows. */
-  ratio: number | null;
+  /** For an ours row: ours / the workload's reference raw figure, paired round by round; null for raw and peer rows. */
+  ratio: Summary | null;
 }
 
 export interface Target {
   id: string;
   description: string;
   measured: string;
+  /** Met in this run. */
   met: boolean;
+  /** The figure judged (a paired ratio's median, or a rate), to compare with another run's. */
+  value?: number;
+  /** Ratios: how far apart two runs' values may be and still agree. */
+  tolerance?: number;
+  /**
+   * Set once compared with the previous comparable run: true when both runs met the target and
+   * (for a ratio) agree within `tolerance`. A target counts as met only then.
+   */
+  confirmed?: boolean;
+  /** The previous run's value, when there was one to compare with. */
+  previous?: number;
 }
+
+/** Two back-to-back runs agree when their ratios are this close. */
+export const RATIO_TOLERANCE = 0.1;
 
 /** The raw figure a workload's ratio is taken against: the first raw row (the brief's raw form). */
 function reference(ms: readonly Measurement[], workload: WorkloadId): Measurement | undefined {
@@ -43,7 +58,7 @@ export function suiteRows(result: SuiteResult): Row[] {
   const rows: Row[] = [];
   for (const m of result.measurements) {
     const ref = reference(result.measurements, m.workload);
-    const ratio = m.side === "ours" && ref ? m.summary.median / ref.summary.median : null;
+    const ratio = m.side === "ours" && ref ? pairedRatio(m.summary, ref.summary) : null;
     rows.push({
       workload: m.workload,
       name: m.name,
@@ -93,7 +108,7 @@ export function peerTables(result: SuiteResult): PeerTable[] {
           p.contender,
           `${fmtRate(ours.summary.median)} ${ours.unit}`,
           `${fmtRate(p.summary.median)} ${p.unit}`,
-          fmtRatio(ours.summary.median / p.summary.median),
+          fmtRatioSpread(pairedRatio(ours.summary, p.summary)),
         ]);
       }
     }
@@ -116,14 +131,17 @@ function ratioTarget(
   const ref = reference(ms, workload);
   const ours = oursOf(ms, workload);
   if (!ref || !ours) return null;
-  const r = ours.summary.median / ref.summary.median;
+  const paired = pairedRatio(ours.summary, ref.summary);
+  const r = paired.median;
   return {
     id,
     description: strictlyAbove
       ? `ours > raw (${ref.contender}) on ${workload}`
       : `ours ≥ ${min.toFixed(2)} × raw (${ref.contender}) on ${workload}`,
-    measured: `${fmtRatio(r)} (${fmtRate(ours.summary.median)} vs ${fmtRate(ref.summary.median)} ${ours.unit})`,
+    measured: `${fmtRatioSpread(paired)} (${fmtRate(ours.summary.median)} vs ${fmtRate(ref.summary.median)} ${ours.unit})`,
     met: strictlyAbove ? r > min : r >= min,
+    value: r,
+    tolerance: RATIO_TOLERANCE,
   };
 }
 
@@ -141,6 +159,7 @@ function absoluteTarget(
     description: `ours ${label} on ${workload}`,
     measured: `${fmtRate(ours.summary.median)} ${ours.unit}`,
     met: ours.summary.median >= min,
+    value: ours.summary.median,
   };
 }
 
@@ -210,7 +229,14 @@ export function markdownTable(
   return lines.join("\n");
 }
 
-export const SUITE_HEADERS = ["workload", "what", "contender", "median", "spread (min–max)", "ours/raw"];
+export const SUITE_HEADERS = [
+  "workload",
+  "what",
+  "contender",
+  "median",
+  "spread (min–max)",
+  "ours/raw (per-round min–max)",
+];
 
 export function suiteCells(rows: readonly Row[]): string[][] {
   return rows.map((r) => [
@@ -219,14 +245,42 @@ export function suiteCells(rows: readonly Row[]): string[][] {
     r.contender,
     `${fmtRate(r.median)} ${r.unit}`,
     r.spread,
-    r.ratio === null ? "" : fmtRatio(r.ratio),
+    r.ratio === null ? "" : fmtRatioSpread(r.ratio),
   ]);
 }
 
-export const TARGET_HEADERS = ["target", "requirement", "measured", "result"];
+export const TARGET_HEADERS = ["target", "requirement", "measured", "previous run", "result"];
+
+function verdict(t: Target): string {
+  if (!t.met) return "MISSED";
+  if (t.confirmed === true) return "met";
+  return t.previous === undefined ? "met once (no previous run)" : "met once (runs disagree)";
+}
 
 export function targetCells(targets: readonly Target[]): string[][] {
-  return targets.map((t) => [t.id, t.description, t.measured, t.met ? "met" : "MISSED"]);
+  return targets.map((t) => [
+    t.id,
+    t.description,
+    t.measured,
+    t.previous === undefined ? "" : t.tolerance === undefined ? fmtRate(t.previous) : fmtRatio(t.previous),
+    verdict(t),
+  ]);
+}
+
+/**
+ * Marks each target confirmed when the previous comparable run (same options, just before)
+ * met it too and, for a ratio, agrees within its tolerance: a single run on a shared machine
+ * can be lucky.
+ */
+export function confirmTargets(targets: Target[], previous: readonly Target[]): void {
+  const before = new Map(previous.map((t) => [t.id, t]));
+  for (const t of targets) {
+    const p = before.get(t.id);
+    if (p === undefined || p.value === undefined || t.value === undefined) continue;
+    t.previous = p.value;
+    const agree = t.tolerance === undefined || Math.abs(t.value - p.value) <= t.tolerance;
+    t.confirmed = t.met && p.met && agree;
+  }
 }
 
 export const W6_HEADERS = [
@@ -258,7 +312,7 @@ export function w6Cells(result: W6Result): string[][] {
         fmtSpread(r.rps),
         ms(r.p50Ms),
         ms(r.p99Ms),
-        server === "service" && bare ? fmtRatio(r.rps.median / bare.rps.median) : "",
+        server === "service" && bare ? fmtRatioSpread(pairedRatio(r.rps, bare.rps)) : "",
       ]);
       if (r.errors > 0) (out[out.length - 1] as string[])[1] += ` (${r.errors} errors)`;
     }
@@ -272,12 +326,14 @@ export function w6Targets(result: W6Result): Target[] {
     const bare = result.rows.find((r) => r.route === route && r.server === "bare Bun.serve");
     const ours = result.rows.find((r) => r.route === route && r.server === "service");
     if (!bare || !ours) continue;
-    const ratio = ours.rps.median / bare.rps.median;
+    const paired = pairedRatio(ours.rps, bare.rps);
     out.push({
       id: `${result.backend}-W6 ${route}`,
       description: "service ≥ 0.85 × bare Bun.serve (req/s)",
-      measured: `${fmtRatio(ratio)} (${fmtRate(ours.rps.median)} vs ${fmtRate(bare.rps.median)} req/s)`,
-      met: ratio >= 0.85 && ours.errors === 0,
+      measured: `${fmtRatioSpread(paired)} (${fmtRate(ours.rps.median)} vs ${fmtRate(bare.rps.median)} req/s)`,
+      met: paired.median >= 0.85 && ours.errors === 0,
+      value: paired.median,
+      tolerance: RATIO_TOLERANCE,
     });
   }
   return out;

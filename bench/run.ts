@@ -5,7 +5,7 @@
  * Options: see options.ts (`--quick`, `--only sqlite|postgres`, `--rounds N`, `--skip w6,adapter`,
  * `--scale` for the scale tier alone).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
@@ -15,6 +15,7 @@ import { runW6, type W6Result } from "./http/w6.ts";
 import { parseOptions } from "./options.ts";
 import { dropAllThrowaways, postgresReachable } from "./pg-databases.ts";
 import {
+  confirmTargets,
   consoleTable,
   markdownTable,
   peerTables,
@@ -120,7 +121,12 @@ try {
     for (const backend of backends) {
       noteLoad(`workloads ${backend}`);
       log(`\n== ${backend}: W1–W5, ${options.rounds} rounds${options.quick ? " (quick)" : ""}`);
-      const opened = await openContenders(backend, options.postgresAdminUrl, options.counts.poolSize);
+      const opened = await openContenders(
+        backend,
+        options.postgresAdminUrl,
+        options.counts.poolSize,
+        options.peers,
+      );
       let result: SuiteResult;
       try {
         result = await runSuite({
@@ -185,6 +191,37 @@ try {
   await dropAllThrowaways();
 }
 
+const resultsDir = join(import.meta.dir, "results");
+const latestPath = join(resultsDir, options.scale ? "scale-latest.json" : "latest.json");
+/** The options that must match for two runs' figures to be compared. */
+const comparable = {
+  quick: options.quick,
+  scale: options.scale,
+  backends: options.backends,
+  parts: options.parts,
+  peers: options.peers,
+  rounds: options.rounds,
+  counts: options.counts,
+};
+const previousRun = ((): { targets: Target[]; startedAt: string } | null => {
+  if (!existsSync(latestPath)) return null;
+  try {
+    const before = JSON.parse(readFileSync(latestPath, "utf8")) as {
+      targets?: Target[];
+      startedAt?: string;
+      comparable?: unknown;
+    };
+    if (JSON.stringify(before.comparable) !== JSON.stringify(comparable)) return null;
+    return { targets: before.targets ?? [], startedAt: before.startedAt ?? "" };
+  } catch {
+    return null;
+  }
+})();
+if (previousRun !== null) {
+  confirmTargets(targets, previousRun.targets);
+  notes.push(`targets compared with the previous run of ${previousRun.startedAt} (same options)`);
+}
+
 if (targets.length > 0) {
   const cells = targetCells(targets);
   log(`\ntargets\n${consoleTable(TARGET_HEADERS, cells, 4)}`);
@@ -207,6 +244,7 @@ const record = {
     loadGenerator: options.parts.includes("w6") ? loadGenerator() : null,
     load,
   },
+  comparable,
   options: {
     quick: options.quick,
     scale: options.scale,
@@ -226,13 +264,13 @@ const record = {
   notes,
   markdown: markdownText,
 };
-const dir = join(import.meta.dir, "results");
+const dir = resultsDir;
 mkdirSync(dir, { recursive: true });
 const stamp = started.toISOString().replace(/[:.]/g, "-");
 const kind = `${options.scale ? "-scale" : ""}${options.quick ? "-quick" : ""}`;
 const body = `${JSON.stringify(record, null, 2)}\n`;
 writeFileSync(join(dir, `${stamp}${kind}.json`), body);
-writeFileSync(join(dir, options.scale ? "scale-latest.json" : "latest.json"), body);
+writeFileSync(latestPath, body);
 
 log(`\n--- Markdown for README.md ---\n\n${markdownText}\n`);
 log(

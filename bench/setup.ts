@@ -1,8 +1,9 @@
 /**
  * Opens the contenders of a backend on their own, identically migrated databases: a file each in
- * a temp dir for SQLite, a throwaway database each for PostgreSQL. Raw and ours on both backends;
- * on PostgreSQL also a peer, Bun's built-in SQL client. The raw side's and the peer's databases
- * are migrated through the project too, so all start from the same schema.
+ * a temp dir for SQLite, a throwaway database each for PostgreSQL. Raw and ours on both backends,
+ * and the peers on both: Bun's built-in SQL client, Drizzle ORM (default and `.prepare()`) and
+ * Kysely. The raw side's and the peers' databases are migrated through the project too, so all
+ * start from the same schema.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,25 +62,69 @@ export async function openOurs(
   return db;
 }
 
+/** The peers of each backend, by label: each gets its own freshly migrated database. */
+const PEERS: Record<BenchBackend, readonly string[]> = {
+  sqlite: ["bunsql", "drizzle", "drizzleprep", "kysely"],
+  postgres: ["bunsql", "drizzle", "drizzleprep", "kysely"],
+};
+
+async function openPeer(
+  backend: BenchBackend,
+  name: string,
+  target: string,
+  poolSize: number,
+): Promise<Contender> {
+  if (backend === "sqlite") {
+    switch (name) {
+      case "bunsql":
+        return (await import("./contenders/peers/bun-sql-sqlite.ts")).BunSqlSqlitePeer.open(target);
+      case "drizzle":
+      case "drizzleprep":
+        return new (await import("./contenders/peers/drizzle-sqlite.ts")).DrizzleSqlite(
+          target,
+          name === "drizzleprep",
+        );
+      default:
+        return new (await import("./contenders/peers/kysely-sqlite.ts")).KyselySqlite(target);
+    }
+  }
+  switch (name) {
+    case "bunsql":
+      return (await import("./contenders/bun-sql.ts")).BunSqlPeer.open(target, poolSize);
+    case "drizzle":
+    case "drizzleprep":
+      return (await import("./contenders/peers/drizzle-postgres.ts")).DrizzlePostgres.open(
+        target,
+        poolSize,
+        name === "drizzleprep",
+      );
+    default:
+      return (await import("./contenders/peers/kysely-postgres.ts")).KyselyPostgres.open(target, poolSize);
+  }
+}
+
 export async function openContenders(
   backend: BenchBackend,
   adminUrl: string,
   poolSize: number,
+  withPeers = true,
 ): Promise<Opened> {
   const rawPlace = await freshPlace(backend, "raw", adminUrl);
   const oursPlace = await freshPlace(backend, "ours", adminUrl);
-  const peerPlaces: Place[] = backend === "postgres" ? [await freshPlace(backend, "bunsql", adminUrl)] : [];
+  const peerNames = withPeers ? PEERS[backend] : [];
+  const peerPlaces: Place[] = [];
+  for (const name of peerNames) peerPlaces.push(await freshPlace(backend, name, adminUrl));
   // The raw side's and the peers' schema comes from the same migrations; then the project lets go.
   for (const place of [rawPlace, ...peerPlaces]) await (await openOurs(backend, place, 1)).close();
   let raw: Contender;
-  const peers: Contender[] = [];
   if (backend === "sqlite") raw = new RawSqlite(rawPlace.target);
   else {
     const { RawPostgres } = await import("./contenders/raw-postgres.ts");
     raw = await RawPostgres.open(rawPlace.target, poolSize);
-    const { BunSqlPeer } = await import("./contenders/bun-sql.ts");
-    peers.push(await BunSqlPeer.open((peerPlaces[0] as Place).target, poolSize));
   }
+  const peers: Contender[] = [];
+  for (const [k, name] of peerNames.entries())
+    peers.push(await openPeer(backend, name, (peerPlaces[k] as Place).target, poolSize));
   const ours = new Ours(await openOurs(backend, oursPlace, poolSize));
   return {
     raw,

@@ -44,3 +44,21 @@ export function fmtSpread(s: Summary): string {
 export function fmtRatio(r: number): string {
   return Number.isFinite(r) ? r.toFixed(2) : "—";
 }
+
+/**
+ * Round-by-round ratios of two contenders measured in the same rounds (`a.samples[i]` and
+ * `b.samples[i]` ran back to back in round i), summarised. Machine noise that slows a whole
+ * round slows both sides of it, so the per-round ratio holds still where the two medians taken
+ * apart do not.
+ */
+export function pairedRatio(a: Summary, b: Summary): Summary {
+  const n = Math.min(a.samples.length, b.samples.length);
+  const ratios: number[] = [];
+  for (let i = 0; i < n; i++) ratios.push((a.samples[i] as number) / (b.samples[i] as number));
+  return summarize(ratios);
+}
+
+/** A ratio with its spread over the rounds: `0.97 (0.93–1.01)`. */
+export function fmtRatioSpread(s: Summary): string {
+  return `${fmtRatio(s.median)} (${fmtRatio(s.min)}–${fmtRatio(s.max)})`;
+}
