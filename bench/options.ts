@@ -3,7 +3,8 @@
  *   --quick | BENCH_QUICK=1            smaller counts and fewer rounds, for development
  *   --only sqlite|postgres|BENCH_ONLY  one backend (W6 and the adapter bench follow it)
  *   --rounds N | BENCH_ROUNDS          interleaved raw/ours rounds per workload
- *   --skip w6,adapter,peers | BENCH_SKIP  leave parts out (peers: Bun SQL, Drizzle, Kysely)
+ *   --skip backend,w6,adapter,peers | BENCH_SKIP  leave parts out (backend: the backend's own
+ *                                      methods vs the raw drivers; peers: Bun SQL, Drizzle, Kysely)
  *   --pg-url URL | BENCH_POSTGRES_URL  admin URL of the server that hosts the throwaway databases
  *   --http-seconds N | BENCH_HTTP_SECONDS  length of each W6 load run
  *   --http-rounds N | BENCH_HTTP_ROUNDS    W6 rounds per server and route (alternating who goes first)
@@ -11,7 +12,7 @@
  *   --scale-sizes 10000,100000 | BENCH_SCALE_SIZES  other sizes for the scale tier (development)
  */
 export type BenchBackend = "sqlite" | "postgres";
-export type BenchPart = "workloads" | "w6" | "adapter";
+export type BenchPart = "workloads" | "backend" | "w6" | "adapter";
 
 export interface Counts {
   w1Scans: number;
@@ -33,6 +34,8 @@ export interface BenchOptions {
   scaleSizes: number[];
   /** Calls per read per round in the scale tier. */
   scaleCalls: number;
+  /** The backend section: calls per method per round, rows of the executeMany. */
+  backendCounts: { calls: number; manyRows: number };
   backends: BenchBackend[];
   parts: BenchPart[];
   /** Run the peers (Bun SQL, Drizzle, Kysely) beside raw and ours; `--skip peers` leaves them out. */
@@ -110,13 +113,14 @@ export function parseOptions(
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
   );
-  const parts = (["workloads", "w6", "adapter"] as const).filter((p) => !skip.has(p));
+  const parts = (["workloads", "backend", "w6", "adapter"] as const).filter((p) => !skip.has(p));
 
   return {
     quick,
     scale,
     scaleSizes,
     scaleCalls: quick ? 50 : 200,
+    backendCounts: quick ? { calls: 1_000, manyRows: 10_000 } : { calls: 5_000, manyRows: 50_000 },
     backends,
     parts,
     peers: !skip.has("peers"),

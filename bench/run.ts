@@ -10,6 +10,8 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { type AdapterBenchReport, runAdapterBench } from "./adapter.ts";
+import { type BackendBenchResult, runBackendBench } from "./backend/backend-bench.ts";
+import { BACKEND_HEADERS, backendCells, backendTargets } from "./backend/backend-report.ts";
 import { loadGenerator } from "./http/load.ts";
 import { runW6, type W6Result } from "./http/w6.ts";
 import { parseOptions } from "./options.ts";
@@ -55,6 +57,7 @@ const markdown: string[] = [];
 const notes: string[] = [];
 let adapter: AdapterBenchReport | null = null;
 const scale: ScaleResult[] = [];
+const backendResults: BackendBenchResult[] = [];
 let postgresVersion: string | null = null;
 
 async function serverVersion(url: string): Promise<string | null> {
@@ -163,6 +166,30 @@ try {
     }
   }
 
+  if (!options.scale && options.parts.includes("backend")) {
+    const cells: string[][] = [];
+    for (const backend of backends) {
+      noteLoad(`backend ${backend}`);
+      log(`\n== ${backend}: the backend's own methods vs the raw driver, ${options.rounds} rounds`);
+      const result = await runBackendBench(backend, {
+        rounds: options.rounds,
+        counts: options.backendCounts,
+        postgresAdminUrl: options.postgresAdminUrl,
+        poolSize: options.counts.poolSize,
+        log,
+      });
+      backendResults.push(result);
+      targets.push(...backendTargets(result));
+      cells.push(...backendCells(result));
+    }
+    if (cells.length > 0) {
+      log(`\nbackend methods\n${consoleTable(BACKEND_HEADERS, cells)}`);
+      markdown.push(
+        `#### Backend methods as an embedding server calls them (median of ${options.rounds} rounds)\n\n${markdownTable(BACKEND_HEADERS, cells)}`,
+      );
+    }
+  }
+
   if (!options.scale && options.parts.includes("w6")) {
     noteLoad("w6");
     const cells: string[][] = [];
@@ -259,6 +286,7 @@ const record = {
   suites,
   w6,
   adapter,
+  backend: backendResults,
   scale,
   targets,
   notes,
