@@ -120,7 +120,7 @@ export function parseOptions(
     scale,
     scaleSizes,
     scaleCalls: quick ? 50 : 200,
-    backendCounts: quick ? { calls: 1_000, manyRows: 10_000 } : { calls: 5_000, manyRows: 50_000 },
+    backendCounts: quick ? { calls: 5_000, manyRows: 10_000 } : { calls: 20_000, manyRows: 50_000 },
     backends,
     parts,
     peers: !skip.has("peers"),

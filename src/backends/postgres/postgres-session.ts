@@ -10,7 +10,12 @@ import {
 import { prepareBatch, prepareQuery } from "../prepare-query.ts";
 import type { DriverQueryOptions, DriverResult, DriverTransaction } from "./driver-types.ts";
 import { runBatch } from "./execute-many.ts";
+import { COLUMN_TYPES_TEXT, JSON_SAFE_TYPES, type JsonBatch, planJsonBatch } from "./json-batch.ts";
+import { planMultiRowInsert } from "./multi-row-insert.ts";
 import { wrapPostgresError } from "./postgres-errors.ts";
+
+/** Per pool (its shared context): which tables' columns the json executeMany path may fill. */
+const jsonSafeTables = new WeakMap<SessionContext, Map<string, Promise<boolean>>>();
 
 /** What a pool and the transactions opened on it share. */
 export interface SessionContext {
@@ -63,6 +68,21 @@ export abstract class PostgresSession extends DatabaseBackend {
     const batch = prepareBatch(query, paramsSeq, "postgres", asDriverRow);
     if (batch.rows.length === 0) return { rowCount: 0 };
     try {
+      const plan = planMultiRowInsert(batch.source);
+      const json = plan === null ? null : planJsonBatch(plan, batch.rows);
+      if (json !== null && (await this.#jsonSafe(json))) {
+        const prepare = { prepare: this.context.prepare };
+        // One statement is atomic by itself: no transaction, one round trip.
+        if (json.chunks.length === 1) {
+          return { rowCount: (await this.run(json.text, [json.chunks[0]], prepare)).count ?? 0 };
+        }
+        const rowCount = await this.atomically(async (tx) => {
+          let n = 0;
+          for (const chunk of json.chunks) n += (await tx.unsafe(json.text, [chunk], prepare)).count ?? 0;
+          return n;
+        });
+        return { rowCount };
+      }
       const rowCount = await this.atomically((tx) =>
         runBatch(tx, batch.source, batch.text, batch.rows, this.context.prepare),
       );
@@ -70,6 +90,30 @@ export abstract class PostgresSession extends DatabaseBackend {
     } catch (error) {
       throw wrapPostgresError(error, this.context.secrets);
     }
+  }
+
+  /** Whether every column of `batch` has a type json_populate_recordset fills as binding would. */
+  #jsonSafe(batch: JsonBatch): Promise<boolean> {
+    let known = jsonSafeTables.get(this.context);
+    if (known === undefined) {
+      known = new Map();
+      jsonSafeTables.set(this.context, known);
+    }
+    const key = `${batch.table}(${batch.columns.join(",")})`;
+    let answer = known.get(key);
+    if (answer === undefined) {
+      const columns = batch.columns;
+      answer = this.run(COLUMN_TYPES_TEXT, [batch.table, columns], { prepare: this.context.prepare }).then(
+        // An unknown table finds no columns (to_regclass is null, not an error that would abort
+        // a transaction): the VALUES path then sends the statement and the server says why.
+        (rows) => rows.length === columns.length && rows.every((r) => JSON_SAFE_TYPES.has(String(r.type))),
+        () => false,
+      );
+      // Bounded: a long-lived process may insert into many tables, but not unboundedly many.
+      if (known.size >= 256) known.clear();
+      known.set(key, answer);
+    }
+    return answer;
   }
 
   async executeScript(text: string): Promise<void> {

@@ -19,6 +19,21 @@ export function toSqliteValues(values: readonly SqlParam[]): SqliteValue[] {
   return out;
 }
 
+/**
+ * Whether the driver can bind `values` unchanged (text, null, safe numbers, bytes): then a read
+ * that runs at once binds the caller's array itself instead of a converted copy.
+ */
+export function bindableAsIs(values: readonly SqlParam[]): values is readonly SqliteValue[] {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === "string" || v === null) continue;
+    if (typeof v === "number" && !(Number.isInteger(v) && !Number.isSafeInteger(v))) continue;
+    if (v instanceof Uint8Array) continue;
+    return false;
+  }
+  return true;
+}
+
 function toSqliteValue(value: SqlParam, index: number): SqliteValue {
   switch (typeof value) {
     case "boolean":
