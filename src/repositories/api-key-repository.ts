@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
-import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
+import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
 import { sql } from "../sql/index.ts";
-import { fragmentsFor, writeAndSignal } from "./dialect-sql.ts";
+import { byteOrder } from "./backend-fragments.ts";
 import {
   API_KEY_ROLES,
   type ApiKeyRole,
@@ -42,6 +42,15 @@ export interface CreatedApiKey {
  */
 export const KEY_CHANGES_CHANNEL = "malwar_api_keys";
 
+/** Runs `write` and signals a key change with it, in one transaction (joined when `db` is one). */
+function writeAndSignal<T>(db: DatabaseBackend, write: (tx: DatabaseBackend) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const written = await write(tx);
+    await tx.signalChange(KEY_CHANGES_CHANNEL);
+    return written;
+  });
+}
+
 /** Recognisable in logs and secret scanners. */
 export const API_KEY_PREFIX = "mlw_";
 const KEY_BYTES = 32;
@@ -80,7 +89,7 @@ export class ApiKeyRepository {
     const hash = sha256(key).toString("hex");
     const row = await guardWrite(
       () =>
-        writeAndSignal(this.db, KEY_CHANGES_CHANNEL, (db) =>
+        writeAndSignal(this.db, (db) =>
           db.fetchOne(
             sql`INSERT INTO api_keys (id, key_hash, name, role, is_active) VALUES (${id}, ${hash}, ${name}, ${role}, ${true}) RETURNING ${PUBLIC_COLUMNS}`,
           ),
@@ -109,7 +118,7 @@ export class ApiKeyRepository {
 
   /** Deactivates the key; false if no such key. Revoked keys stay listed, inactive. */
   async revoke(id: string): Promise<boolean> {
-    const { rowCount } = await writeAndSignal(this.db, KEY_CHANGES_CHANNEL, (db) =>
+    const { rowCount } = await writeAndSignal(this.db, (db) =>
       db.execute(sql`UPDATE api_keys SET is_active = ${false} WHERE id = ${id}`),
     );
     return rowCount > 0;
@@ -130,7 +139,7 @@ export class ApiKeyRepository {
   async list(options: { activeOnly?: boolean } = {}): Promise<ApiKey[]> {
     const filter = options.activeOnly ? sql` WHERE is_active = ${true}` : sql``;
     const rows = await this.db.fetchAll(
-      sql`SELECT ${PUBLIC_COLUMNS} FROM api_keys${filter} ORDER BY created_at, id ${fragmentsFor(this.db).byteOrder} LIMIT 10000`,
+      sql`SELECT ${PUBLIC_COLUMNS} FROM api_keys${filter} ORDER BY created_at, id ${byteOrder(this.db)} LIMIT 10000`,
     );
     return rows.map(apiKeyOut);
   }

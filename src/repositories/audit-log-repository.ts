@@ -1,7 +1,7 @@
-import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
+import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
-import { fragmentsFor } from "./dialect-sql.ts";
+import { byteOrder } from "./backend-fragments.ts";
 import { type InstantInput, instantIn, jsonObjectIn, nonEmptyText, text } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
 import { type Instant, instantOut, jsonObjectOut } from "./row-convert.ts";
@@ -105,7 +105,7 @@ export class AuditLogRepository {
   async query(filter: AuditQuery = {}): Promise<AuditEntry[]> {
     const { limit, offset } = page(filter);
     const rows = await this.db.fetchAll(
-      sql`SELECT * FROM audit_log${this.where(filter)} ORDER BY timestamp DESC, event_id ${fragmentsFor(this.db).byteOrder} DESC LIMIT ${limit} OFFSET ${offset}`,
+      sql`SELECT * FROM audit_log${this.where(filter)} ORDER BY timestamp DESC, event_id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
     );
     return rows.map(auditOut);
   }

@@ -1,5 +1,5 @@
 /* Findings: row type, input checks and conversion, shared by FindingRepository and ScanRepository. */
-import type { Row } from "../backends/database-backend.ts";
+import type { Row } from "../backends/index.ts";
 import {
   CATEGORIES,
   type Category,

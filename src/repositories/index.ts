@@ -31,6 +31,7 @@ export type { Instant } from "./row-convert.ts";
 export * from "./scan-repository.ts";
 export type { NewScan, NewScanWithDetails, Scan, ScanStatusChanges, ScanWithDetails } from "./scan-row.ts";
 export * from "./scheduled-job-repository.ts";
+export * from "./schema-repository.ts";
 export * from "./signature-repository.ts";
 export type { NewSignature, Signature, SignatureChanges } from "./signature-row.ts";
 export * from "./url-analysis-repository.ts";

@@ -1,5 +1,5 @@
 /* Scans: row types, input checks and conversion. */
-import type { Row } from "../backends/database-backend.ts";
+import type { Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
 import {
   DETECTOR_LAYERS,

@@ -1,7 +1,7 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { NotFoundError, ValidationError } from "../errors/index.ts";
 import { type SqlParam, type SqlQuery, sql } from "../sql/index.ts";
-import { fragmentsFor } from "./dialect-sql.ts";
+import { byteOrder } from "./backend-fragments.ts";
 import {
   bool,
   CATEGORIES,
@@ -51,7 +51,7 @@ export class SignatureRepository {
   async list(options: SignatureListOptions = {}): Promise<Signature[]> {
     const { limit, offset } = page(options);
     const rows = await this.db.fetchAll(
-      sql`SELECT * FROM signatures${this.filter(options)} ORDER BY id ${fragmentsFor(this.db).byteOrder} LIMIT ${limit} OFFSET ${offset}`,
+      sql`SELECT * FROM signatures${this.filter(options)} ORDER BY id ${byteOrder(this.db)} LIMIT ${limit} OFFSET ${offset}`,
     );
     return rows.map(signatureOut);
   }
@@ -62,14 +62,14 @@ export class SignatureRepository {
    */
   async listEnabled(): Promise<Signature[]> {
     const rows = await this.db.fetchAll(
-      sql`SELECT * FROM signatures WHERE enabled = ${true} ORDER BY id ${fragmentsFor(this.db).byteOrder}`,
+      sql`SELECT * FROM signatures WHERE enabled = ${true} ORDER BY id ${byteOrder(this.db)}`,
     );
     return rows.map(signatureOut);
   }
 
   async listByCampaign(campaignId: string): Promise<Signature[]> {
     const rows = await this.db.fetchAll(
-      sql`SELECT * FROM signatures WHERE campaign_id = ${campaignId} ORDER BY id ${fragmentsFor(this.db).byteOrder}`,
+      sql`SELECT * FROM signatures WHERE campaign_id = ${campaignId} ORDER BY id ${byteOrder(this.db)}`,
     );
     return rows.map(signatureOut);
   }

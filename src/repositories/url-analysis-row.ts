@@ -1,5 +1,5 @@
 /* URL analyses: row type, input checks and conversion, shared by UrlAnalysisRepository and ScanRepository. */
-import type { Row } from "../backends/database-backend.ts";
+import type { Row } from "../backends/index.ts";
 import {
   bool,
   finiteOrNull,

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import type { ChangeHandlers } from "../../src/backends/database-backend.ts";
-import { ChangeListener } from "../../src/backends/postgres/change-listener.ts";
+import { ChangeListener } from "../../src/backends/postgres/change-signals.ts";
 import { SQLiteBackend } from "../../src/backends/sqlite/sqlite-backend.ts";
 import { adminClient, describePostgres } from "../support/postgres.ts";
 import { type Admin, listenConnector, openPool, uniqueAppName, waitFor } from "./postgres-support.ts";

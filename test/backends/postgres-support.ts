@@ -1,6 +1,6 @@
 /** Helpers for the PostgreSQL-only tests: independent observation through pg_stat_activity. */
 import postgres from "postgres";
-import type { ListenConnection, ListenerEvents } from "../../src/backends/postgres/change-listener.ts";
+import type { ListenConnection, ListenerEvents } from "../../src/backends/postgres/change-signals.ts";
 import { PostgresDatabase, type PostgresOptions } from "../../src/backends/postgres/index.ts";
 import type { adminClient } from "../support/postgres.ts";
 

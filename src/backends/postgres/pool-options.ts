@@ -1,5 +1,5 @@
 import type { NoticeHandler } from "./notice-log.ts";
-import { DRIVER_TYPES } from "./type-parsers.ts";
+import { DRIVER_TYPES } from "./values.ts";
 
 /** Options of `PostgresDatabase.create`, in the project's units (seconds, ms, booleans). */
 export interface PostgresOptions {

@@ -1,5 +1,13 @@
 import { redactSecrets, StorageError } from "../../errors/index.ts";
-import { DriverError, kindOfSqlState } from "../driver-errors.ts";
+import {
+  CHECK_VIOLATION,
+  DATABASE_BUSY,
+  DriverError,
+  FOREIGN_KEY_VIOLATION,
+  NOT_NULL_VIOLATION,
+  QUERY_FAILED,
+  UNIQUE_VIOLATION,
+} from "../driver-errors.ts";
 
 /** The connection itself failed (as opposed to the statement): reported as one kind. */
 export const CONNECTION_FAILED = "CONNECTION_FAILED";
@@ -55,4 +63,18 @@ export function wrapPostgresError(error: unknown, secrets: readonly string[] = [
       ? kindOfSqlState(driverCode)
       : kindOfSqlState(undefined);
   return new DriverError(message, { code, driverCode, cause: error });
+}
+
+const SQLSTATE_KINDS: Record<string, string> = {
+  "23505": UNIQUE_VIOLATION,
+  "23503": FOREIGN_KEY_VIOLATION,
+  "23502": NOT_NULL_VIOLATION,
+  "23514": CHECK_VIOLATION,
+  "40001": DATABASE_BUSY,
+  "40P01": DATABASE_BUSY,
+  "55P03": DATABASE_BUSY,
+};
+
+function kindOfSqlState(state: string | undefined): string {
+  return (state !== undefined && SQLSTATE_KINDS[state]) || QUERY_FAILED;
 }
