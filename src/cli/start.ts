@@ -10,7 +10,7 @@
  * tests' slow route lives in test/support, not here).
  */
 import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { loadConfig, type StorageConfig } from "../config/index.ts";
+import { loadConfig, postgresLocation, type StorageConfig } from "../config/index.ts";
 import { MalwarError, redactUrl } from "../errors/index.ts";
 import { schemaVersion } from "../migrate/index.ts";
 import { ApiKeyRepository } from "../repositories/index.ts";
@@ -21,12 +21,8 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 function target(config: StorageConfig): string {
   if (config.backend === "sqlite") return `sqlite (${config.dbPath})`;
-  try {
-    const url = new URL(config.postgresUrl);
-    return `postgres (${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname})`;
-  } catch {
-    return "postgres";
-  }
+  const location = postgresLocation(config.postgresUrl);
+  return location === null ? "postgres" : `postgres (${location})`;
 }
 
 function safeMessage(error: unknown): string {

@@ -3,6 +3,7 @@ import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
 import { sql } from "../sql/index.ts";
 import { byteOrder } from "./backend-fragments.ts";
+import { COLUMN_LIMITS } from "./column-limits.ts";
 import {
   API_KEY_ROLES,
   type ApiKeyRole,
@@ -81,8 +82,8 @@ export class ApiKeyRepository {
   async create(input: NewApiKey): Promise<CreatedApiKey> {
     if (input === null || typeof input !== "object")
       throw new ValidationError("api_key", "input must be an object");
-    const id = input.id === undefined ? newId() : nonEmptyText("id", input.id, 255);
-    const name = nonEmptyText("name", input.name, 255);
+    const id = input.id === undefined ? newId() : nonEmptyText("id", input.id, COLUMN_LIMITS.id);
+    const name = nonEmptyText("name", input.name, COLUMN_LIMITS.api_keys.name);
     const role = input.role === undefined ? "scanner" : oneOf("role", input.role, API_KEY_ROLES);
     const key =
       API_KEY_PREFIX + Buffer.from(crypto.getRandomValues(new Uint8Array(KEY_BYTES))).toString("base64url");

@@ -2,6 +2,7 @@ import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
 import { byteOrder } from "./backend-fragments.ts";
+import { COLUMN_LIMITS } from "./column-limits.ts";
 import { type InstantInput, instantIn, jsonObjectIn, nonEmptyText, text } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
 import { type Instant, instantOut, jsonObjectOut } from "./row-convert.ts";
@@ -77,15 +78,21 @@ export class AuditLogRepository {
     if (entry === null || typeof entry !== "object")
       throw new ValidationError("entry", "an audit entry must be an object");
     const values = [
-      entry.event_id === undefined ? newId() : nonEmptyText("event_id", entry.event_id, 255),
+      entry.event_id === undefined ? newId() : nonEmptyText("event_id", entry.event_id, COLUMN_LIMITS.id),
       instantIn("timestamp", entry.timestamp ?? new Date()),
-      nonEmptyText("event_type", entry.event_type, 64),
-      entry.actor === undefined ? "cli" : text("actor", entry.actor, 128),
-      entry.resource_type === undefined ? "" : text("resource_type", entry.resource_type, 64),
-      entry.resource_id === undefined ? "" : text("resource_id", entry.resource_id, 255),
-      entry.action === undefined ? "" : text("action", entry.action, 64),
+      nonEmptyText("event_type", entry.event_type, COLUMN_LIMITS.audit_log.event_type),
+      entry.actor === undefined ? "cli" : text("actor", entry.actor, COLUMN_LIMITS.audit_log.actor),
+      entry.resource_type === undefined
+        ? ""
+        : text("resource_type", entry.resource_type, COLUMN_LIMITS.audit_log.resource_type),
+      entry.resource_id === undefined
+        ? ""
+        : text("resource_id", entry.resource_id, COLUMN_LIMITS.audit_log.resource_id),
+      entry.action === undefined ? "" : text("action", entry.action, COLUMN_LIMITS.audit_log.action),
       jsonObjectIn("details", entry.details),
-      entry.ip_address === undefined ? "" : text("ip_address", entry.ip_address, 45),
+      entry.ip_address === undefined
+        ? ""
+        : text("ip_address", entry.ip_address, COLUMN_LIMITS.audit_log.ip_address),
     ];
     await guardWrite(
       () =>

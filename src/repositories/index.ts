@@ -2,6 +2,7 @@ export * from "./api-key-repository.ts";
 export * from "./api-usage-repository.ts";
 export * from "./audit-log-repository.ts";
 export * from "./campaign-repository.ts";
+export { COLUMN_LIMITS } from "./column-limits.ts";
 export {
   API_KEY_ROLES,
   type ApiKeyRole,

@@ -1,10 +1,12 @@
+import { API_KEY_ROLES, type ApiKeyRole } from "../repositories/index.ts";
+
 /**
  * Who may do what. Roles are ordered admin > analyst > scanner > readonly, but the table is
  * explicit rather than "rank >= n" so that a permission can be granted to a lower role without
  * silently granting it to every role between.
  */
-export const ROLES = ["admin", "analyst", "scanner", "readonly"] as const;
-export type Role = (typeof ROLES)[number];
+export const ROLES = API_KEY_ROLES;
+export type Role = ApiKeyRole;
 
 export const PERMISSIONS = [
   "scans:read",
