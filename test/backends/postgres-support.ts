@@ -41,15 +41,6 @@ export function openPool(url: string, options: Partial<PostgresOptions> & { appl
   return PostgresDatabase.create(url, { min: 2, max: 4, ...options });
 }
 
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject, but it resolved");
-}
-
 /** ChangeListener's `connect` on a plain postgres.js connection (tagged with `appName` when given). */
 export function listenConnector(url: string, appName?: string) {
   return (events: ListenerEvents): ListenConnection => {

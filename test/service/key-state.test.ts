@@ -4,7 +4,7 @@
  * and by plain SQL that signals nothing. A clock held still shows that it is the signal, not the
  * answers' age, that ends a kept answer.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ChangeWatch, DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { ApiKeyRepository, KEY_CHANGES_CHANNEL } from "../../src/repositories/index.ts";
 import { keptKeyVerifier, openModeCheck } from "../../src/service/auth.ts";
@@ -15,9 +15,6 @@ import { adminClient, describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { openPostgres, openSqlite } from "./support/backends.ts";
 import { runCli } from "./support/cli-process.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 /** The repository with its reads counted: what a kept answer saves is a read. */
 function countingKeys(repo: ApiKeyRepository) {

@@ -3,14 +3,11 @@
  * still reaches the database), the process exits 0, and on PostgreSQL no connection remains.
  * The in-flight request is GET /api/v1/test/slow, mounted by test/support/start-with-slow-route.ts.
  */
-import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { adminClient, describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { startCli } from "./support/cli-process.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 async function slowRequestSurvivesSigterm(env: Record<string, string>): Promise<void> {
   const started = await startCli(env, "test/support/start-with-slow-route.ts");
