@@ -1,12 +1,6 @@
 import type { SqlParam } from "../sql/index.ts";
-import {
-  type BackendCapabilities,
-  DatabaseBackend,
-  type ExecuteResult,
-  type PoolStats,
-  type QueryInput,
-  type Row,
-} from "./database-backend.ts";
+import type { BackendCapabilities, ExecuteResult, PoolStats, QueryInput, Row } from "./database-backend.ts";
+import { DatabaseBackend } from "./database-backend.ts";
 
 /**
  * A transaction in which a nested `transaction()` joins the outer one instead of opening a

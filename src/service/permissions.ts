@@ -22,16 +22,8 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   admin: new Set(PERMISSIONS),
-  // Publishers are threat intelligence next to campaigns, so analysts read them too.
-  analyst: new Set<Permission>([
-    "scans:read",
-    "scans:write",
-    "signatures:read",
-    "signatures:write",
-    "campaigns:read",
-    "publishers:read",
-    "audit:read",
-  ]),
+  // Everything but managing keys; publishers are threat intelligence next to campaigns.
+  analyst: new Set<Permission>(PERMISSIONS.filter((p) => p !== "keys:manage")),
   scanner: new Set<Permission>(["scans:read", "scans:write"]),
   readonly: new Set<Permission>(["scans:read", "audit:read"]),
 };

@@ -1,14 +1,8 @@
 import { StorageError } from "../../errors/index.ts";
 import type { SqlParam } from "../../sql/index.ts";
 import { announceLocalChange, CommitSignals } from "../change-signals.ts";
-import {
-  type BackendCapabilities,
-  DatabaseBackend,
-  type ExecuteResult,
-  type PoolStats,
-  type QueryInput,
-  type Row,
-} from "../database-backend.ts";
+import type { BackendCapabilities, ExecuteResult, PoolStats, QueryInput, Row } from "../database-backend.ts";
+import { DatabaseBackend } from "../database-backend.ts";
 import { prepareBatch, prepareQuery } from "../prepare-query.ts";
 import type { DriverQueryOptions, DriverResult, DriverTransaction } from "./driver-types.ts";
 import { wrapPostgresError } from "./errors.ts";

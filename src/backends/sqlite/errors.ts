@@ -1,13 +1,6 @@
 import { StorageError } from "../../errors/index.ts";
-import {
-  CHECK_VIOLATION,
-  DATABASE_BUSY,
-  DriverError,
-  FOREIGN_KEY_VIOLATION,
-  NOT_NULL_VIOLATION,
-  QUERY_FAILED,
-  UNIQUE_VIOLATION,
-} from "../driver-errors.ts";
+import * as kinds from "../driver-errors.ts";
+import { DriverError } from "../driver-errors.ts";
 
 /** Wraps whatever the SQLite driver threw; SQLite's extended code stays on `driverCode`. */
 export function wrapSqliteError(error: unknown, context?: string): StorageError {
@@ -20,17 +13,17 @@ export function wrapSqliteError(error: unknown, context?: string): StorageError 
 }
 
 const SQLITE_KINDS: Record<string, string> = {
-  SQLITE_CONSTRAINT_PRIMARYKEY: UNIQUE_VIOLATION,
-  SQLITE_CONSTRAINT_UNIQUE: UNIQUE_VIOLATION,
-  SQLITE_CONSTRAINT_FOREIGNKEY: FOREIGN_KEY_VIOLATION,
-  SQLITE_CONSTRAINT_NOTNULL: NOT_NULL_VIOLATION,
-  SQLITE_CONSTRAINT_CHECK: CHECK_VIOLATION,
-  SQLITE_BUSY: DATABASE_BUSY,
-  SQLITE_BUSY_SNAPSHOT: DATABASE_BUSY,
-  SQLITE_BUSY_RECOVERY: DATABASE_BUSY,
-  SQLITE_LOCKED: DATABASE_BUSY,
+  SQLITE_CONSTRAINT_PRIMARYKEY: kinds.UNIQUE_VIOLATION,
+  SQLITE_CONSTRAINT_UNIQUE: kinds.UNIQUE_VIOLATION,
+  SQLITE_CONSTRAINT_FOREIGNKEY: kinds.FOREIGN_KEY_VIOLATION,
+  SQLITE_CONSTRAINT_NOTNULL: kinds.NOT_NULL_VIOLATION,
+  SQLITE_CONSTRAINT_CHECK: kinds.CHECK_VIOLATION,
+  SQLITE_BUSY: kinds.DATABASE_BUSY,
+  SQLITE_BUSY_SNAPSHOT: kinds.DATABASE_BUSY,
+  SQLITE_BUSY_RECOVERY: kinds.DATABASE_BUSY,
+  SQLITE_LOCKED: kinds.DATABASE_BUSY,
 };
 
 function kindOfSqliteCode(code: string | undefined): string {
-  return (code !== undefined && SQLITE_KINDS[code]) || QUERY_FAILED;
+  return (code !== undefined && SQLITE_KINDS[code]) || kinds.QUERY_FAILED;
 }
