@@ -4,11 +4,9 @@
  * stored big integers among safe ones, big REALs, text that looks like a number, and writes that
  * return rows. Integers a writer outside the project stored beyond 2^53 must come back exact.
  */
-import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { SQLiteBackend } from "../../src/backends/sqlite/sqlite-backend.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
-
-setDefaultTimeout(30_000);
 
 const dir = makeTempDir("malwar-sqlite-integers-");
 afterAll(() => dir.cleanup());

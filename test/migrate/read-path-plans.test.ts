@@ -6,15 +6,12 @@
  * findings, 20,000 URL analyses, audit entries and requests) with fresh statistics. Counts
  * (the `total` of a page) are left out: counting a quarter of the table reads a quarter of it.
  */
-import { beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { beforeAll, expect, test } from "bun:test";
 import { growTo, scaleInstant, scaleScanId } from "../../bench/scale/scale-data.ts";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { createRepositories, type Repositories } from "../../src/repositories/index.ts";
 import { type SqlParam, SqlQuery, sql } from "../../src/sql/index.ts";
 import { describeEachBackend, type RepoContext } from "../repositories/harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 const ROWS = 20_000;
 const GROWING = ["scans", "findings", "url_analysis", "audit_log", "api_usage"];
