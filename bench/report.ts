@@ -167,7 +167,8 @@ export function suiteTargets(result: SuiteResult): Target[] {
   const ms = result.measurements;
   const b = result.backend;
   const t: (Target | null)[] = [
-    ratioTarget(`${b}-W1`, ms, "W1", 0.85),
+    // PostgreSQL's saveScan is one statement against raw's BEGIN/insert/insert/COMMIT (issue 15).
+    ratioTarget(`${b}-W1`, ms, "W1", b === "postgres" ? 1.25 : 0.85),
     ratioTarget(`${b}-W3`, ms, "W3", 0.9),
     ratioTarget(`${b}-W5`, ms, "W5", 0.9),
   ];

@@ -10,6 +10,14 @@ export interface ExecuteResult {
   rowCount: number;
 }
 
+/** One table's rows of a write that spans several tables (`insertRowSets`). */
+export interface RowSet {
+  table: string;
+  columns: readonly string[];
+  /** Objects keyed by column name, values as bound, as `insertRows` takes them. */
+  records: readonly Row[];
+}
+
 /** Open/idle connection counts, for health output. SQLite reports its one connection. */
 export interface PoolStats {
   open: number;
@@ -94,6 +102,24 @@ export abstract class DatabaseBackend {
    * usage counts). Every record has every column: no column default is silently substituted.
    */
   abstract insertRows(table: string, columns: readonly string[], records: readonly Row[]): Promise<void>;
+
+  /**
+   * Inserts several tables' rows as one write (a scan, its findings, its URL analyses and its
+   * audit entry): all or none, parents before children, each set as `insertRows` takes it.
+   * Here: one transaction. PostgreSQL sends a write that fits as ONE statement (a CTE of inserts:
+   * one round trip, atomic without BEGIN/COMMIT), with the errors the separate inserts give.
+   */
+  insertRowSets(sets: readonly RowSet[]): Promise<void> {
+    const filled = sets.filter((s) => s.records.length > 0);
+    if (filled.length === 0) return Promise.resolve();
+    if (filled.length === 1) {
+      const [only] = filled as [RowSet];
+      return this.insertRows(only.table, only.columns, only.records);
+    }
+    return this.transaction(async (tx) => {
+      for (const s of filled) await tx.insertRows(s.table, s.columns, s.records);
+    });
+  }
 
   /**
    * Tells every watcher of `channel` (`watchChanges`, in this process and in others) that

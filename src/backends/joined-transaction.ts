@@ -1,5 +1,12 @@
 import type { SqlParam } from "../sql/index.ts";
-import type { BackendCapabilities, ExecuteResult, PoolStats, QueryInput, Row } from "./database-backend.ts";
+import type {
+  BackendCapabilities,
+  ExecuteResult,
+  PoolStats,
+  QueryInput,
+  Row,
+  RowSet,
+} from "./database-backend.ts";
 import { DatabaseBackend } from "./database-backend.ts";
 
 /**
@@ -55,6 +62,10 @@ export class JoinedTransaction extends DatabaseBackend {
 
   insertRows(table: string, columns: readonly string[], records: readonly Row[]): Promise<void> {
     return this.#tx.insertRows(table, columns, records);
+  }
+
+  override insertRowSets(sets: readonly RowSet[]): Promise<void> {
+    return this.#tx.insertRowSets(sets);
   }
 
   signalChange(channel: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
-import { type SqlQuery, sql } from "../sql/index.ts";
+import { type SqlParam, type SqlQuery, sql } from "../sql/index.ts";
 import { byteOrder } from "./backend-fragments.ts";
 import { COLUMN_LIMITS } from "./column-limits.ts";
 import { type InstantInput, instantIn, jsonObjectIn, nonEmptyText, text } from "./domain.ts";
@@ -44,7 +44,7 @@ export interface AuditQuery extends PageOptions {
   resource_id?: string;
 }
 
-const AUDIT_COLUMNS = [
+export const AUDIT_COLUMNS = [
   "event_id",
   "timestamp",
   "event_type",
@@ -70,42 +70,51 @@ function auditOut(r: Row): AuditEntry {
   };
 }
 
+/**
+ * An entry checked and made into the row it is stored as (keyed by column), for `append` and for
+ * writes that store their audit entry together with the change (ScanRepository.saveScan).
+ */
+export function auditRecord(entry: NewAuditEntry): Row {
+  if (entry === null || typeof entry !== "object")
+    throw new ValidationError("entry", "an audit entry must be an object");
+  return {
+    event_id:
+      entry.event_id === undefined ? newId() : nonEmptyText("event_id", entry.event_id, COLUMN_LIMITS.id),
+    timestamp: instantIn("timestamp", entry.timestamp ?? new Date()),
+    event_type: nonEmptyText("event_type", entry.event_type, COLUMN_LIMITS.audit_log.event_type),
+    actor: entry.actor === undefined ? "cli" : text("actor", entry.actor, COLUMN_LIMITS.audit_log.actor),
+    resource_type:
+      entry.resource_type === undefined
+        ? ""
+        : text("resource_type", entry.resource_type, COLUMN_LIMITS.audit_log.resource_type),
+    resource_id:
+      entry.resource_id === undefined
+        ? ""
+        : text("resource_id", entry.resource_id, COLUMN_LIMITS.audit_log.resource_id),
+    action: entry.action === undefined ? "" : text("action", entry.action, COLUMN_LIMITS.audit_log.action),
+    details: jsonObjectIn("details", entry.details),
+    ip_address:
+      entry.ip_address === undefined
+        ? ""
+        : text("ip_address", entry.ip_address, COLUMN_LIMITS.audit_log.ip_address),
+  };
+}
+
 export class AuditLogRepository {
   constructor(private readonly db: DatabaseBackend) {}
 
   /** Appends one entry and returns it as stored (no read-back). */
   async append(entry: NewAuditEntry): Promise<AuditEntry> {
-    if (entry === null || typeof entry !== "object")
-      throw new ValidationError("entry", "an audit entry must be an object");
-    const values = [
-      entry.event_id === undefined ? newId() : nonEmptyText("event_id", entry.event_id, COLUMN_LIMITS.id),
-      instantIn("timestamp", entry.timestamp ?? new Date()),
-      nonEmptyText("event_type", entry.event_type, COLUMN_LIMITS.audit_log.event_type),
-      entry.actor === undefined ? "cli" : text("actor", entry.actor, COLUMN_LIMITS.audit_log.actor),
-      entry.resource_type === undefined
-        ? ""
-        : text("resource_type", entry.resource_type, COLUMN_LIMITS.audit_log.resource_type),
-      entry.resource_id === undefined
-        ? ""
-        : text("resource_id", entry.resource_id, COLUMN_LIMITS.audit_log.resource_id),
-      entry.action === undefined ? "" : text("action", entry.action, COLUMN_LIMITS.audit_log.action),
-      jsonObjectIn("details", entry.details),
-      entry.ip_address === undefined
-        ? ""
-        : text("ip_address", entry.ip_address, COLUMN_LIMITS.audit_log.ip_address),
-    ];
+    const record = auditRecord(entry);
+    const values = AUDIT_COLUMNS.map((c) => record[c] as SqlParam);
     await guardWrite(
       () =>
         this.db.execute(
           sql`INSERT INTO audit_log (event_id, timestamp, event_type, actor, resource_type, resource_id, action, details, ip_address) VALUES (${sql.list(values)})`,
         ),
-      `An audit entry with event_id ${String(values[0])} already exists`,
+      `An audit entry with event_id ${String(record.event_id)} already exists`,
     );
-    const row: Row = {};
-    AUDIT_COLUMNS.forEach((c, i) => {
-      row[c] = values[i];
-    });
-    return auditOut(row);
+    return auditOut(record);
   }
 
   /** Newest first (by timestamp, then event_id); every filter optional; bounded page. */

@@ -1,6 +1,7 @@
-import type { DatabaseBackend } from "../backends/index.ts";
+import type { DatabaseBackend, RowSet } from "../backends/index.ts";
 import { NotFoundError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
+import { AUDIT_COLUMNS, auditRecord, type NewAuditEntry } from "./audit-log-repository.ts";
 import { byteOrder, perBackend, template } from "./backend-fragments.ts";
 import {
   integerOrNull,
@@ -44,6 +45,15 @@ const RECENT = perBackend((c) =>
   template(`SELECT * FROM scans ORDER BY created_at DESC, id ${c.byteOrder} DESC LIMIT ? OFFSET ?`),
 );
 
+export interface SaveScanOptions {
+  /**
+   * The audit entry of the change, made from the scan as it will be stored (and how many findings
+   * and URL analyses it has): written in the same write as the scan (one statement on
+   * PostgreSQL), so neither is ever stored without the other.
+   */
+  audit?: (scan: Scan, counts: { findings: number; url_analysis: number }) => NewAuditEntry;
+}
+
 export class ScanRepository {
   constructor(private readonly db: DatabaseBackend) {}
 
@@ -63,22 +73,30 @@ export class ScanRepository {
    * before the first write, and any failure leaves no trace of the scan.
    * Returns exactly what `getScanWithDetails` will read back.
    */
-  async saveScan(scan: NewScanWithDetails): Promise<ScanWithDetails> {
+  async saveScan(scan: NewScanWithDetails, options: SaveScanOptions = {}): Promise<ScanWithDetails> {
     const now = new Date();
     const nowDb = toDbInstant(now);
     const record = scanRecord(scan, now, nowDb);
     const scanId = record.id as string;
     const findingRows = findingRecords(scanId, scan.findings, nowDb);
     const urlRows = urlAnalysisRecords(scanId, scan.url_analysis, nowDb);
+    const sets: RowSet[] = [
+      { table: "scans", columns: SCAN_COLUMNS, records: [record] },
+      { table: "findings", columns: FINDING_COLUMNS, records: findingRows },
+      { table: "url_analysis", columns: URL_ANALYSIS_COLUMNS, records: urlRows },
+    ];
+    if (options.audit !== undefined) {
+      const entry = options.audit(scanOut(record), {
+        findings: findingRows.length,
+        url_analysis: urlRows.length,
+      });
+      sets.push({ table: "audit_log", columns: AUDIT_COLUMNS, records: [auditRecord(entry)] });
+    }
     await guardWrite(
-      () =>
-        this.db.transaction(async (tx) => {
-          await tx.insertRows("scans", SCAN_COLUMNS, [record]);
-          await tx.insertRows("findings", FINDING_COLUMNS, findingRows);
-          await tx.insertRows("url_analysis", URL_ANALYSIS_COLUMNS, urlRows);
-        }),
+      () => this.db.insertRowSets(sets),
       `A scan, finding or URL analysis with one of these ids already exists (scan ${scanId})`,
     );
+    // Made from the records once they are written: storedFindings turns them into the output.
     const stored = scanOut(record) as ScanWithDetails;
     stored.findings = storedFindings(findingRows, scan.findings, nowDb);
     stored.url_analysis = urlRows.map(urlAnalysisOut).sort(byFetchedAtThenId);

@@ -1,6 +1,11 @@
 import { type DatabaseBackend, JoinedTransaction } from "../backends/index.ts";
 import { redactUrl } from "../errors/index.ts";
-import { createRepositories, KEY_CHANGES_CHANNEL, type Repositories } from "../repositories/index.ts";
+import {
+  createRepositories,
+  KEY_CHANGES_CHANNEL,
+  type NewAuditEntry,
+  type Repositories,
+} from "../repositories/index.ts";
 import { type KeyVerifier, keptKeyVerifier, type OpenModeCheck, openModeCheck } from "./auth.ts";
 import type { RequestContext } from "./endpoint.ts";
 import type { ErrorLogger } from "./error-response.ts";
@@ -41,6 +46,11 @@ export interface ServiceApp {
     rc: RequestContext,
     work: (repos: Repositories) => Promise<{ result: T; audit: ChangeRecord }>,
   ): Promise<T>;
+  /**
+   * The audit entry `change` writes for `audit`, for a repository write that stores its entry
+   * itself, in the same write as the change (POST /scans: one statement on PostgreSQL).
+   */
+  auditEntry(rc: RequestContext, audit: ChangeRecord): NewAuditEntry;
 }
 
 export interface ServiceAppOptions {
@@ -54,6 +64,23 @@ export interface ServiceAppOptions {
 const MAX_ENDPOINT = 512;
 /** last_used is for spotting stale keys, so minute precision is plenty and saves a write per request. */
 const KEY_TOUCH_INTERVAL_MS = 60_000;
+
+function auditEntry(rc: RequestContext, audit: ChangeRecord, ip: string): NewAuditEntry {
+  return {
+    event_type: audit.event_type,
+    actor: rc.principal.actor,
+    resource_type: audit.resource_type,
+    resource_id: audit.resource_id,
+    action: audit.action,
+    details: {
+      method: rc.req.method,
+      path: rc.url.pathname,
+      role: rc.principal.role,
+      ...audit.details,
+    },
+    ip_address: ip.slice(0, 45),
+  };
+}
 
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const { backend } = options;
@@ -123,22 +150,10 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       return backend.transaction(async (tx) => {
         const txRepos = createRepositories(new JoinedTransaction(tx));
         const { result, audit } = await work(txRepos);
-        await txRepos.auditLog.append({
-          event_type: audit.event_type,
-          actor: rc.principal.actor,
-          resource_type: audit.resource_type,
-          resource_id: audit.resource_id,
-          action: audit.action,
-          details: {
-            method: rc.req.method,
-            path: rc.url.pathname,
-            role: rc.principal.role,
-            ...audit.details,
-          },
-          ip_address: ip.slice(0, 45),
-        });
+        await txRepos.auditLog.append(auditEntry(rc, audit, ip));
         return result;
       });
     },
+    auditEntry: (rc, audit) => auditEntry(rc, audit, rc.ip),
   };
 }

@@ -1,13 +1,20 @@
 import { StorageError } from "../../errors/index.ts";
 import type { SqlParam } from "../../sql/index.ts";
 import { announceLocalChange, CommitSignals } from "../change-signals.ts";
-import type { BackendCapabilities, ExecuteResult, PoolStats, QueryInput, Row } from "../database-backend.ts";
+import type {
+  BackendCapabilities,
+  ExecuteResult,
+  PoolStats,
+  QueryInput,
+  Row,
+  RowSet,
+} from "../database-backend.ts";
 import { DatabaseBackend } from "../database-backend.ts";
 import { prepareBatch, prepareQuery } from "../prepare-query.ts";
 import type { DriverQueryOptions, DriverResult, DriverTransaction } from "./driver-types.ts";
 import { wrapPostgresError } from "./errors.ts";
 import { runBatch } from "./execute-many.ts";
-import { insertPostgresRows } from "./insert-rows.ts";
+import { insertPostgresRowSets, insertPostgresRows } from "./insert-rows.ts";
 import { COLUMN_TYPES_TEXT, JSON_SAFE_TYPES, type JsonBatch, planJsonBatch } from "./json-batch.ts";
 import { planMultiRowInsert } from "./multi-row-insert.ts";
 
@@ -168,6 +175,10 @@ export abstract class PostgresSession extends DatabaseBackend {
 
   insertRows(table: string, columns: readonly string[], records: readonly Row[]): Promise<void> {
     return insertPostgresRows(this, table, columns, records);
+  }
+
+  override insertRowSets(sets: readonly RowSet[]): Promise<void> {
+    return insertPostgresRowSets(this, sets);
   }
 
   /**

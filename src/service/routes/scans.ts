@@ -22,22 +22,17 @@ export function scanRoutes(app: ServiceApp) {
         permission: "scans:write",
         async handle(rc) {
           const input = parseOrThrow(scanInput, await readJsonBody(rc.req));
-          const stored = await app.change(rc, async (repos) => {
-            const scan = await repos.scans.saveScan(input);
-            return {
-              result: scan,
-              audit: {
+          // The scan, its findings, URL analyses and audit entry as one write: one statement
+          // (one round trip, no BEGIN/COMMIT) on PostgreSQL, one transaction on SQLite.
+          const stored = await app.repos.scans.saveScan(input, {
+            audit: (scan, counts) =>
+              app.auditEntry(rc, {
                 event_type: "scan_created",
                 resource_type: "scan",
                 resource_id: scan.id,
                 action: "create",
-                details: {
-                  verdict: scan.verdict,
-                  findings: scan.findings.length,
-                  url_analysis: scan.url_analysis.length,
-                },
-              },
-            };
+                details: { verdict: scan.verdict, ...counts },
+              }),
           });
           return json(scanJson(stored), 201, { location: `/api/v1/scans/${encodeURIComponent(stored.id)}` });
         },
