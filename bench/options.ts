@@ -60,6 +60,18 @@ const FULL: Counts = {
   w6Connections: 20,
 };
 
+/*
+ * PostgreSQL with its peers: every call is a round trip, and the slowest peer (Drizzle's default
+ * builder, ~500 gets/s on the shared machine) set the length of a round. Fewer calls per round
+ * and more rounds give steadier paired ratios in the same time.
+ */
+const POSTGRES_FULL: Partial<Counts> = { w1Scans: 1_000, w2Gets: 5_000, w3Lists: 1_000, w5Appends: 5_000 };
+
+/** The counts a backend's W1–W5 run with. */
+export function countsFor(backend: BenchBackend, options: BenchOptions): Counts {
+  return backend === "postgres" && !options.quick ? { ...options.counts, ...POSTGRES_FULL } : options.counts;
+}
+
 // Quick mode keeps every code path and the workload shapes; only the repetition shrinks.
 const QUICK: Counts = {
   ...FULL,

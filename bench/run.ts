@@ -14,7 +14,7 @@ import { type BackendBenchResult, runBackendBench } from "./backend/backend-benc
 import { BACKEND_HEADERS, backendCells, backendTargets } from "./backend/backend-report.ts";
 import { loadGenerator } from "./http/load.ts";
 import { runW6, type W6Result } from "./http/w6.ts";
-import { parseOptions } from "./options.ts";
+import { countsFor, parseOptions } from "./options.ts";
 import { dropAllThrowaways, postgresReachable } from "./pg-databases.ts";
 import {
   confirmTargets,
@@ -134,7 +134,7 @@ try {
       try {
         result = await runSuite({
           backend,
-          counts: options.counts,
+          counts: countsFor(backend, options),
           rounds: options.rounds,
           raw: opened.raw,
           ours: opened.ours,
