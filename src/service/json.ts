@@ -16,6 +16,13 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
   });
 }
 
-export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
-  return { error: { code, message } };
+export interface ErrorBody {
+  error: { code: string; message: string; request_id?: string };
+}
+
+/** The id is added on the way out when a route does not know it (observability/observe-route.ts). */
+export function errorBody(code: string, message: string, requestId?: string): ErrorBody {
+  return requestId === undefined
+    ? { error: { code, message } }
+    : { error: { code, message, request_id: requestId } };
 }

@@ -1,10 +1,15 @@
 import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { Logger } from "../log/index.ts";
 import { type endpoint, notFoundHandler } from "./endpoint.ts";
-import { type ErrorLogger, errorResponse } from "./error-response.ts";
+import { errorResponse } from "./error-response.ts";
+import { observeRoute } from "./observability/observe-route.ts";
+import { REQUEST_ID_HEADER } from "./observability/request-trace.ts";
+import { UNMATCHED_ROUTE } from "./observability/service-metrics.ts";
 import { MAX_BODY_BYTES } from "./read-body.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/keys.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import { scanRoutes } from "./routes/scans.ts";
 import { signatureRoutes } from "./routes/signatures.ts";
 import { testSlowRoutes } from "./routes/test-slow.ts";
@@ -17,8 +22,8 @@ export interface StartServiceOptions {
   host?: string;
   /** 0 picks a free port; the chosen one is in `url`. */
   port?: number;
-  /** Where request failures are logged (default: stderr). */
-  log?: ErrorLogger;
+  /** Where request lines and failures are logged (default: the process's logger, src/log). */
+  logger?: Logger;
   /** Mounts GET /api/v1/test/slow, for shutdown tests only. */
   testSlowRoute?: boolean;
   /** Deadline for GET /ready's `select 1`. */
@@ -49,7 +54,7 @@ const BUN_BODY_CAP = MAX_BODY_BYTES * 4;
 export function startService(options: StartServiceOptions): RunningService {
   const app = createServiceApp({
     backend: options.backend,
-    log: options.log,
+    logger: options.logger,
     readyTimeoutMs: options.readyTimeoutMs,
     usageBatchSize: options.usageBatchSize,
     usageIntervalMs: options.usageIntervalMs,
@@ -61,17 +66,28 @@ export function startService(options: StartServiceOptions): RunningService {
     ...threatIntelRoutes(app),
     ...auditRoutes(app),
     ...keyRoutes(app),
+    ...metricsRoutes(app),
   };
   if (options.testSlowRoute) Object.assign(routes, testSlowRoutes(app));
+  // The record's keys are the route templates: they name each request in logs and metrics.
+  const observed = Object.fromEntries(
+    Object.entries(routes).map(([route, handler]) => [route, observeRoute(app, route, handler)]),
+  );
   let server: Bun.Server<undefined>;
   try {
     server = Bun.serve({
       hostname: options.host ?? "127.0.0.1",
       port: options.port ?? 8000,
       maxRequestBodySize: BUN_BODY_CAP,
-      routes,
-      fetch: notFoundHandler(app),
-      error: (error) => errorResponse(error, app.log),
+      routes: observed,
+      fetch: observeRoute(app, UNMATCHED_ROUTE, notFoundHandler(app)),
+      // Only reached if a handler throws past observeRoute: no request to take an id from.
+      error: (error) => {
+        const id = crypto.randomUUID();
+        const response = errorResponse(error, app.logger, id);
+        response.headers.set(REQUEST_ID_HEADER, id);
+        return response;
+      },
     });
   } catch (error) {
     // The port is taken (or similar): the app's key listener holds a connection of the caller's
@@ -93,7 +109,7 @@ export function startService(options: StartServiceOptions): RunningService {
       });
       try {
         if ((await Promise.race([graceful, expired])) === "expired") {
-          app.log(`shutdown: requests still running after ${timeoutMs} ms were cut off`);
+          app.logger.warn(`shutdown: requests still running after ${timeoutMs} ms were cut off`);
           await server.stop(true);
         }
       } finally {
