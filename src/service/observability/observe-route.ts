@@ -14,18 +14,30 @@ export function observeRoute<A extends unknown[]>(
   route: string,
   handler: Handler<A>,
 ): Handler<A> {
-  return async (req, ...rest) => {
+  // Not an async function: every request passes here, and each async layer costs turns of the
+  // event loop.
+  return (req, ...rest) => {
     const start = performance.now();
     const trace = beginTrace(req);
-    let response: Response;
+    const done = (response: Response): Response | Promise<Response> => {
+      const stamped = withRequestId(response, trace.id);
+      if (stamped instanceof Response) {
+        finish(app, req.method, route, stamped.status, start, trace);
+        return stamped;
+      }
+      return stamped.then((r) => {
+        finish(app, req.method, route, r.status, start, trace);
+        return r;
+      });
+    };
+    const failed = (error: unknown) => done(errorResponse(error, app.logger, trace.id));
+    let answer: Response | Promise<Response>;
     try {
-      response = await handler(req, ...rest);
+      answer = handler(req, ...rest);
     } catch (error) {
-      response = errorResponse(error, app.logger, trace.id);
+      return failed(error);
     }
-    response = await withRequestId(response, trace.id);
-    finish(app, req.method, route, response.status, start, trace);
-    return response;
+    return answer instanceof Response ? done(answer) : answer.then(done, failed);
   };
 }
 
@@ -55,10 +67,14 @@ function finish(
  * The header on every response; the id in every JSON error body too. Errors made by
  * errorResponse already carry it; a route's own error body (readiness) gets it added here.
  */
-async function withRequestId(response: Response, id: string): Promise<Response> {
+function withRequestId(response: Response, id: string): Response | Promise<Response> {
   response.headers.set(REQUEST_ID_HEADER, id);
   if (response.status < 400 || carriesRequestId.has(response)) return response;
   if (!response.headers.get("content-type")?.includes("json")) return response;
+  return addToBody(response, id);
+}
+
+async function addToBody(response: Response, id: string): Promise<Response> {
   const text = await response.text();
   let body: unknown;
   try {
