@@ -1,6 +1,7 @@
 import type { BackendName } from "../config/index.ts";
 import type { SqlParam } from "../sql/index.ts";
 import {
+  type BackendCapabilities,
   type ChangeHandlers,
   type ChangeWatch,
   DatabaseBackend,
@@ -17,6 +18,9 @@ export type BackendOperation =
   | "fetchOne"
   | "fetchAll"
   | "executeScript"
+  | "insertRows"
+  | "signalChange"
+  | "tableExists"
   | "transaction";
 
 /** Told of every call once it settles: which member, how long it took, whether it failed. */
@@ -42,6 +46,10 @@ export class TimedBackend extends DatabaseBackend {
 
   get backendName(): BackendName {
     return this.#inner.backendName;
+  }
+
+  get capabilities(): BackendCapabilities {
+    return this.#inner.capabilities;
   }
 
   execute(query: QueryInput, params?: readonly SqlParam[]): Promise<ExecuteResult> {
@@ -76,6 +84,21 @@ export class TimedBackend extends DatabaseBackend {
       start,
       this.#inner.transaction((tx) => fn(new TimedBackend(tx, this.#observe))),
     );
+  }
+
+  insertRows(table: string, columns: readonly string[], records: readonly Row[]): Promise<void> {
+    const start = performance.now();
+    return this.#timed("insertRows", start, this.#inner.insertRows(table, columns, records));
+  }
+
+  signalChange(channel: string): Promise<void> {
+    const start = performance.now();
+    return this.#timed("signalChange", start, this.#inner.signalChange(channel));
+  }
+
+  tableExists(table: string): Promise<boolean> {
+    const start = performance.now();
+    return this.#timed("tableExists", start, this.#inner.tableExists(table));
   }
 
   lockForMigration(): Promise<void> {

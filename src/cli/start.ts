@@ -8,28 +8,24 @@
  * A configuration or storage failure at start is one line on stderr and exit 1 (and, once the
  * logger is set up, an error record in the log).
  *
- * MALWAR_TEST_SLOW_ROUTE=1 mounts GET /api/v1/test/slow?ms=N for shutdown tests; never set it
- * in production.
+ * `runStart` is the same start-up for an entry script that mounts routes of its own (the shutdown
+ * tests' slow route lives in test/support, not here).
  */
 import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { loadConfig, loadLogConfig, type StorageConfig } from "../config/index.ts";
+import { loadConfig, loadLogConfig, postgresLocation, type StorageConfig } from "../config/index.ts";
 import { MalwarError, redactUrl } from "../errors/index.ts";
 import { createLogger, describeError, getLogger, setLogger } from "../log/index.ts";
 import { schemaVersion } from "../migrate/index.ts";
 import { ApiKeyRepository } from "../repositories/index.ts";
-import { type RunningService, startService } from "../service/index.ts";
+import { type ExtraRoutes, type RunningService, startService } from "../service/index.ts";
 import { createBackend } from "../storage/index.ts";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 function target(config: StorageConfig): string {
   if (config.backend === "sqlite") return `sqlite (${config.dbPath})`;
-  try {
-    const url = new URL(config.postgresUrl);
-    return `postgres (${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname})`;
-  } catch {
-    return "postgres";
-  }
+  const location = postgresLocation(config.postgresUrl);
+  return location === null ? "postgres" : `postgres (${location})`;
 }
 
 function safeMessage(error: unknown): string {
@@ -41,7 +37,12 @@ function safeMessage(error: unknown): string {
 /** Set once the logger is configured: failures before that have only the line on stderr. */
 let logging = false;
 
-async function main(): Promise<void> {
+export interface RunStartOptions {
+  /** Routes mounted next to the API's own. */
+  extraRoutes?: ExtraRoutes;
+}
+
+async function main(options: RunStartOptions): Promise<void> {
   const config = loadConfig();
   setLogger(createLogger(loadLogConfig()));
   logging = true;
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
       backend,
       host: config.host,
       port: config.port,
-      testSlowRoute: process.env.MALWAR_TEST_SLOW_ROUTE === "1",
+      extraRoutes: options.extraRoutes,
     });
   } catch (error) {
     await backend.close().catch(() => {});
@@ -109,12 +110,17 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  const prefix = error instanceof MalwarError ? `malwar: ${error.name}: ` : "malwar: ";
-  // The log line is for whatever collects the service's logs; the line on stderr is for a person.
-  if (logging) getLogger().error({ error: describeError(error) }, "start failed");
-  console.error(prefix + safeMessage(error));
-  process.exit(1);
+/** Starts the service as `bun run start` does; a failure is one line on stderr and exit 1. */
+export async function runStart(options: RunStartOptions = {}): Promise<void> {
+  try {
+    await main(options);
+  } catch (error) {
+    const prefix = error instanceof MalwarError ? `malwar: ${error.name}: ` : "malwar: ";
+    // The log line is for whatever collects the service's logs; the line on stderr is for a person.
+    if (logging) getLogger().error({ error: describeError(error) }, "start failed");
+    console.error(prefix + safeMessage(error));
+    process.exit(1);
+  }
 }
+
+if (import.meta.main) await runStart();

@@ -1,11 +1,8 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { TimedBackend } from "../backends/timed-backend.ts";
+import { type DatabaseBackend, JoinedTransaction, TimedBackend } from "../backends/index.ts";
 import { describeError, getLogger, type Logger } from "../log/index.ts";
-import { schemaVersion } from "../migrate/index.ts";
 import { createRepositories, KEY_CHANGES_CHANNEL, type Repositories } from "../repositories/index.ts";
 import { type KeyVerifier, keptKeyVerifier, type OpenModeCheck, openModeCheck } from "./auth.ts";
 import type { RequestContext } from "./endpoint.ts";
-import { JoinedTransaction } from "./joined-transaction.ts";
 import { KeyStateFreshness } from "./key-state.ts";
 import { ServiceMetrics } from "./observability/service-metrics.ts";
 import { type UsageEntry, UsageRecorder } from "./usage-recorder.ts";
@@ -36,8 +33,6 @@ export interface ServiceApp {
   noteKeyUsed(keyId: string): void;
   /** Waits for background writes (usage counts, last_used stamps); call before closing the backend. */
   drain(): Promise<void>;
-  /** Tells the key answers kept in this process that a key changed here (its signal is also on its way). */
-  keysChanged(): void;
   /** Stops listening for key changes, then drains; the backend stays open. */
   close(): Promise<void>;
   /**
@@ -75,7 +70,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       repos.apiUsage.recordMany(entries.map((e) => ({ ...e, timestamp: new Date(e.timestamp) }))),
     { logger, batchSize: options.usageBatchSize, intervalMs: options.usageIntervalMs },
   );
-  metrics.bind({ backend, usage, schemaVersion: () => schemaVersion(backend) });
+  metrics.bind({ backend, usage, schemaVersion: () => repos.schema.version() });
   /*
    * Answers about keys are kept only while the backend can tell this process of every key change
    * (key-state.ts): a live LISTEN on PostgreSQL. SQLite has no such signal and reads every time,
@@ -122,9 +117,6 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       pendingTouches.add(touch);
     },
     drain,
-    keysChanged() {
-      freshness.onChange();
-    },
     async close() {
       await watch?.close();
       await drain();

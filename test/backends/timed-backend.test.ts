@@ -1,12 +1,9 @@
 /** TimedBackend: forwards every member of the contract, and reports each call once it settles. */
-import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { SQLiteBackend } from "../../src/backends/sqlite/sqlite-backend.ts";
 import { type BackendOperation, TimedBackend } from "../../src/backends/timed-backend.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 describe("TimedBackend", () => {
   const dir = makeTempDir("malwar-timed-");

@@ -1,12 +1,9 @@
 /** src/log: the settings, the JSON and text forms of a line, and MALWAR_LOG_* refused when wrong. */
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { loadConfig, loadLogConfig } from "../../src/config/index.ts";
 import { ConfigurationError } from "../../src/errors/index.ts";
 import { createLogger } from "../../src/log/index.ts";
 import { toTextLine } from "../../src/log/text-lines.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 function thrown(fn: () => unknown): unknown {
   try {

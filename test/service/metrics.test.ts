@@ -3,7 +3,7 @@
  * exposition format, and counters are checked to move by exactly the requests made, on both
  * backends. Label values never hold ids or raw paths.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import parsePrometheus, { type PrometheusFamily } from "parse-prometheus-text-format";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { createRepositories } from "../../src/repositories/index.ts";
@@ -14,9 +14,6 @@ import { describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { openPostgres, openSqlite } from "./support/backends.ts";
 import { scanBody, uniqueId } from "./support/fixtures.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 /**
  * The parser folds every series of a labelled histogram into one (its flattenMetrics keeps only
@@ -174,11 +171,11 @@ function metricsSuite(open: () => Promise<DatabaseBackend>, expected: { backend:
     expect(inUse + idle).toBeLessThanOrEqual(max);
     expect(value(families, "malwar_db_pool_waiting")).toBeGreaterThanOrEqual(0);
 
-    const wal = families.find((f) => f.name === "malwar_sqlite_wal_bytes");
+    const wal = families.find((f) => f.name === "malwar_storage_wal_bytes");
     if (expected.backend === "sqlite") {
       // The scan was just written and the connection is open: the WAL holds its pages.
       expect(Number(wal?.metrics[0]?.value)).toBeGreaterThan(0);
-      expect(value(families, "malwar_sqlite_file_bytes")).toBeGreaterThan(0);
+      expect(value(families, "malwar_storage_file_bytes")).toBeGreaterThan(0);
     } else {
       expect(wal).toBeUndefined();
     }

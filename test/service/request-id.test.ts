@@ -3,14 +3,11 @@
  * in the body and in the error log record) and a route's own error body (readiness), which gets
  * the id added on the way out.
  */
-import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { startService } from "../../src/service/index.ts";
 import { captureLog } from "../support/capture-log.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { openSqlite } from "./support/backends.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 type ErrorBody = { error: { code: string; message: string; request_id?: string } };
 

@@ -3,13 +3,10 @@
  * per request with its id, method, route template, status, duration and key id; X-Request-Id on
  * every response and in every error body; the key itself never logged; text on a terminal.
  */
-import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { childEnv, ROOT, runCli, type StartedProcess, startCli } from "./support/cli-process.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 interface LogRecord {
   level: string;

@@ -1,6 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { DatabaseBackend } from "../../backends/database-backend.ts";
-import type { BackendOperation } from "../../backends/timed-backend.ts";
+import type { BackendOperation, DatabaseBackend } from "../../backends/index.ts";
 import { processMetrics } from "./process-metrics.ts";
 
 /** What the gauges read at each scrape. */
@@ -117,14 +116,14 @@ export class ServiceMetrics {
       const files = () => sources.backend.storageStats();
       gauge(
         registers,
-        "malwar_sqlite_wal_bytes",
-        "Size of the SQLite write-ahead log file.",
+        "malwar_storage_wal_bytes",
+        "Size of the database's write-ahead log file (a backend that keeps its own files: the embedded one).",
         () => files()?.walBytes,
       );
       gauge(
         registers,
-        "malwar_sqlite_file_bytes",
-        "Size of the SQLite database file.",
+        "malwar_storage_file_bytes",
+        "Size of the database file (a backend that keeps its own files).",
         () => files()?.fileBytes,
       );
     }

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { COLUMN_LIMITS } from "../../repositories/index.ts";
 import { text } from "./domain.ts";
 
 export const auditQuery = z.strictObject({
-  event_type: text(64).optional(),
-  actor: text(128).optional(),
-  resource_type: text(64).optional(),
-  resource_id: text(255).optional(),
+  event_type: text(COLUMN_LIMITS.audit_log.event_type).optional(),
+  actor: text(COLUMN_LIMITS.audit_log.actor).optional(),
+  resource_type: text(COLUMN_LIMITS.audit_log.resource_type).optional(),
+  resource_id: text(COLUMN_LIMITS.audit_log.resource_id).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -1,13 +1,14 @@
 import { z } from "zod";
 import {
   CATEGORIES,
+  COLUMN_LIMITS,
   DETECTOR_LAYERS,
   IOC_TYPES,
   PATTERN_TYPES,
   SCAN_STATUSES,
   SEVERITIES,
   VERDICTS,
-} from "../../repositories/domain.ts";
+} from "../../repositories/index.ts";
 import { ROLES } from "../permissions.ts";
 
 // Domain values come from the repositories (one list for both layers); here they become zod
@@ -23,7 +24,7 @@ export const role = z.enum(ROLES);
 
 /** Bounded by the narrowest column (PostgreSQL VARCHAR(N)) so both backends accept the same input. */
 export const text = (max?: number) => (max === undefined ? z.string() : z.string().max(max));
-export const id = z.string().min(1).max(255);
+export const id = z.string().min(1).max(COLUMN_LIMITS.id);
 export const stringList = z.array(z.string());
 /** Integers stay within what both backends return exactly. */
 export const safeInt = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
