@@ -2,7 +2,8 @@
 import { describe, expect, test } from "bun:test";
 import { loadConfig, loadLogConfig } from "../../src/config/index.ts";
 import { ConfigurationError } from "../../src/errors/index.ts";
-import { createLogger } from "../../src/log/index.ts";
+import * as publicSurface from "../../src/index.ts";
+import { createLogger, getLogger } from "../../src/log/index.ts";
 import { toTextLine } from "../../src/log/text-lines.ts";
 
 function thrown(fn: () => unknown): unknown {
@@ -83,6 +84,11 @@ describe("createLogger", () => {
       /Z INFO {2}listening on http:\/\/127\.0\.0\.1:8000 backend=sqlite \(x\.db\) schema_version=5\n$/,
     );
     expect(lines[2]).toMatch(/Z WARN {2}could not record error="StorageError: it broke"\n$/);
+  });
+
+  test("embedders get the logger from src/index.ts, to hand startService one of their own", () => {
+    expect(publicSurface.createLogger).toBe(createLogger);
+    expect(publicSurface.getLogger).toBe(getLogger);
   });
 
   test("a line that is not JSON passes through the text form unchanged", () => {
