@@ -27,6 +27,7 @@ test("the files DESIGN.md lists exist", () => {
     "bench",
     ".ci/run",
     "src/index.ts",
+    "docs/architecture.md",
   ]) {
     expect(existsSync(join(ROOT, file))).toBe(true);
   }
@@ -130,6 +131,13 @@ for (const [layer, allowed] of Object.entries(ALLOWED)) {
     expect(offending).toEqual([]);
   });
 }
+
+test("source comments point to docs/architecture.md, which exists, not to a DESIGN.md outside the repository", () => {
+  const pointing = sourceFiles(join(ROOT, "src")).filter((f) =>
+    readFileSync(f, "utf8").includes("DESIGN.md"),
+  );
+  expect(pointing.map((f) => f.slice(ROOT.length + 1))).toEqual([]);
+});
 
 test("the layout check catches what it looks for", () => {
   expect(DIALECT_WORDS.test(withoutComments("const x = sql`SELECT json_agg(f)`;"))).toBe(true);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { COLUMN_LIMITS } from "../../repositories/index.ts";
-import { text } from "./domain.ts";
+import { pageLimit, pageOffset, text } from "./domain.ts";
 
 export const auditQuery = z.strictObject({
   event_type: text(COLUMN_LIMITS.audit_log.event_type).optional(),
@@ -9,7 +9,7 @@ export const auditQuery = z.strictObject({
   resource_id: text(COLUMN_LIMITS.audit_log.resource_id).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: pageLimit(100),
+  offset: pageOffset,
 });
 export type AuditQuery = z.infer<typeof auditQuery>;

@@ -4,6 +4,7 @@ import {
   COLUMN_LIMITS,
   DETECTOR_LAYERS,
   IOC_TYPES,
+  MAX_PAGE_SIZE,
   PATTERN_TYPES,
   SCAN_STATUSES,
   SEVERITIES,
@@ -30,3 +31,8 @@ export const stringList = z.array(z.string());
 export const safeInt = z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 /** SQLite's INTEGER and PostgreSQL's INTEGER differ; keep plain INTEGER columns within int4. */
 export const int4 = z.number().int().min(-2147483648).max(2147483647);
+
+/** A listing's `limit` query parameter: the repositories' page bound, with a per-route default. */
+export const pageLimit = (defaultLimit: number) =>
+  z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(defaultLimit);
+export const pageOffset = z.coerce.number().int().min(0).default(0);

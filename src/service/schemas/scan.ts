@@ -5,6 +5,8 @@ import {
   detectorLayer,
   id,
   int4,
+  pageLimit,
+  pageOffset,
   safeInt,
   scanStatus,
   severity,
@@ -108,8 +110,8 @@ export const scanInput = z
   });
 
 export const scanListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: pageLimit(50),
+  offset: pageOffset,
   verdict: verdict.optional(),
   status: scanStatus.optional(),
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { COLUMN_LIMITS } from "../../repositories/index.ts";
 import { HttpError } from "../http-error.ts";
-import { category, id, iocType, patternType, severity, text } from "./domain.ts";
+import { category, id, iocType, pageLimit, pageOffset, patternType, severity, text } from "./domain.ts";
 
 const signatureFields = {
   name: text(COLUMN_LIMITS.signatures.name).min(1),
@@ -62,8 +62,8 @@ export const signatureUpdate = z
 
 export const signatureListQuery = z.strictObject({
   // The repositories cap a page at 500 rows.
-  limit: z.coerce.number().int().min(1).max(500).default(200),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: pageLimit(200),
+  offset: pageOffset,
   search: text(255).optional(),
   category: category.optional(),
   severity: severity.optional(),
