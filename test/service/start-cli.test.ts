@@ -85,6 +85,18 @@ describe("bun run start on SQLite", () => {
       const lines = res.stderr.trim().split("\n");
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(String(blocker.port));
+      // The logger was set up by then: whatever collects the log learns of it too.
+      const records = res.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as LogRecord);
+      expect(records).toEqual([
+        expect.objectContaining({
+          level: "error",
+          msg: "start failed",
+          error: expect.stringContaining("in use"),
+        }),
+      ]);
     } finally {
       await blocker.stop(true);
     }
