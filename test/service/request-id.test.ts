@@ -4,6 +4,7 @@
  * the id added on the way out.
  */
 import { afterAll, describe, expect, test } from "bun:test";
+import { endpoint } from "../../src/service/endpoint.ts";
 import { startService } from "../../src/service/index.ts";
 import { captureLog } from "../support/capture-log.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
@@ -37,6 +38,47 @@ describe("request ids on error paths (SQLite)", () => {
         ["error", "request"],
       ]);
       expect(String(records[0]?.error)).toMatch(/publishers/);
+    } finally {
+      await service.stop();
+      await backend.close();
+    }
+  });
+
+  test("a surprise in a route: 500 with the id in header, body and the error record, no detail shown", async () => {
+    const backend = await openSqlite(dir.file("boom.db"));
+    const log = captureLog("info");
+    const service = startService({
+      backend,
+      port: 0,
+      logger: log.logger,
+      extraRoutes: (app) => ({
+        "/api/v1/test/boom/:id": endpoint(app, {
+          GET: {
+            permission: null,
+            async handle() {
+              throw new TypeError("secret detail postgres://u:hunter2@db/x");
+            },
+          },
+        }),
+      }),
+    });
+    try {
+      const res = await fetch(`${service.url}/api/v1/test/boom/42`, {
+        headers: { "x-request-id": "boom-1" },
+      });
+      expect(res.status).toBe(500);
+      expect(res.headers.get("x-request-id")).toBe("boom-1");
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({
+        error: { code: "INTERNAL_ERROR", message: "Internal server error.", request_id: "boom-1" },
+      });
+      const records = log.records.filter((r) => r.request_id === "boom-1");
+      expect(records.map((r) => [r.level, r.msg, r.route ?? null])).toEqual([
+        ["error", "unexpected error while handling a request", null],
+        ["error", "request", "/api/v1/test/boom/:id"],
+      ]);
+      expect(String(records[0]?.error)).toContain("secret detail");
+      expect(JSON.stringify(log.records)).not.toContain("hunter2");
     } finally {
       await service.stop();
       await backend.close();
