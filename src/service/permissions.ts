@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   "publishers:read",
   "audit:read",
   "keys:manage",
+  "usage:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -9,6 +9,7 @@ import { scanRoutes } from "./routes/scans.ts";
 import { signatureRoutes } from "./routes/signatures.ts";
 import { testSlowRoutes } from "./routes/test-slow.ts";
 import { threatIntelRoutes } from "./routes/threat-intel.ts";
+import { usageRoutes } from "./routes/usage.ts";
 import { createServiceApp, type ServiceApp } from "./service-app.ts";
 
 export interface StartServiceOptions {
@@ -61,6 +62,7 @@ export function startService(options: StartServiceOptions): RunningService {
     ...threatIntelRoutes(app),
     ...auditRoutes(app),
     ...keyRoutes(app),
+    ...usageRoutes(app),
   };
   if (options.testSlowRoute) Object.assign(routes, testSlowRoutes(app));
   let server: Bun.Server<undefined>;

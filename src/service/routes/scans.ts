@@ -2,6 +2,7 @@ import { endpoint } from "../endpoint.ts";
 import { notFound } from "../http-error.ts";
 import { json } from "../json.ts";
 import { readJsonBody } from "../read-body.ts";
+import { decodeCursor, encodeCursor } from "../scan-cursor.ts";
 import { scanJson } from "../scan-json.ts";
 import { parseOrThrow, queryObject } from "../schemas/parse.ts";
 import { scanInput, scanListQuery } from "../schemas/scan.ts";
@@ -13,9 +14,18 @@ export function scanRoutes(app: ServiceApp) {
       GET: {
         permission: "scans:read",
         async handle({ url }) {
-          const query = parseOrThrow(scanListQuery, queryObject(url), "query");
-          const scans = await app.repos.scans.listRecent(query);
-          return json({ scans, count: scans.length });
+          const { cursor, ...query } = parseOrThrow(scanListQuery, queryObject(url), "query");
+          const after = cursor === undefined ? undefined : (decodeCursor(cursor) ?? undefined);
+          const page = await app.repos.scans.listPage({ ...query, after });
+          return json({
+            scans: page.scans,
+            count: page.scans.length,
+            total: page.total,
+            total_exact: page.total_exact,
+            next_cursor: page.next === null ? null : encodeCursor(page.next),
+            limit: query.limit,
+            offset: query.offset,
+          });
         },
       },
       POST: {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decodeCursor } from "../scan-cursor.ts";
 import {
   category,
   detectorLayer,
@@ -112,9 +113,28 @@ export const scanInput = z
 
 export type ScanInput = z.infer<typeof scanInput>;
 
-export const scanListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-  verdict: verdict.optional(),
-  status: scanStatus.optional(),
-});
+export const scanListQuery = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+    cursor: z
+      .string()
+      .max(2048)
+      .optional()
+      .describe("Where to continue: the next_cursor of the previous page (opaque)."),
+    verdict: verdict.optional(),
+    status: scanStatus.optional(),
+    target: boundedTarget.optional().describe("Scans of exactly this target."),
+    severity: severity.optional().describe("Scans whose overall_severity is this."),
+    from: z.iso.datetime({ offset: true }).optional().describe("created_at at or after this instant."),
+    to: z.iso.datetime({ offset: true }).optional().describe("created_at before this instant."),
+  })
+  .superRefine((q, ctx) => {
+    if (q.cursor !== undefined && q.offset > 0)
+      ctx.addIssue({ code: "custom", path: ["cursor"], message: "cannot be combined with offset" });
+    if (q.cursor !== undefined && decodeCursor(q.cursor) === null)
+      ctx.addIssue({ code: "custom", path: ["cursor"], message: "is not a cursor this service handed out" });
+    if (q.from !== undefined && q.to !== undefined && Date.parse(q.from) > Date.parse(q.to))
+      ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+  });
+export type ScanListQuery = z.infer<typeof scanListQuery>;

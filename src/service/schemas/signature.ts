@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { HttpError } from "../http-error.ts";
 import { category, id, iocType, patternType, severity, text } from "./domain.ts";
+import { invalidFields } from "./parse.ts";
 
 const signatureFields = {
   name: text(255).min(1),
@@ -21,7 +21,7 @@ export function checkPattern(type: string, value: string): void {
   try {
     new RegExp(value);
   } catch {
-    throw new HttpError(400, "VALIDATION_ERROR", "pattern_value: is not a valid regular expression");
+    throw invalidFields([{ path: "pattern_value", message: "is not a valid regular expression" }]);
   }
 }
 
