@@ -2,6 +2,7 @@ import type { Server } from "bun";
 import { authenticate, authorize, type Principal } from "./auth.ts";
 import { errorResponse } from "./error-response.ts";
 import { HttpError } from "./http-error.ts";
+import { checkPathParams } from "./path-params.ts";
 import type { Permission } from "./permissions.ts";
 import type { ServiceApp } from "./service-app.ts";
 
@@ -52,11 +53,13 @@ export function endpoint(app: ServiceApp, methods: Partial<Record<Method, Method
         principal = await authenticate(req, app.keys, app.openMode);
         authorize(principal, spec.permission);
       }
+      const params = req.params ?? {};
+      checkPathParams(url, params);
       let ip: string | undefined;
       response = await spec.handle({
         req,
         url,
-        params: req.params ?? {},
+        params,
         principal: principal ?? NO_KEY_NEEDED,
         // Looked up only when read (audit rows): most requests never need it, and it is not free.
         get ip() {

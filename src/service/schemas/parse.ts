@@ -17,12 +17,12 @@ export function invalidFields(fields: FieldProblem[]): HttpError {
  */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, where = "body"): z.output<S> {
   const textual = textProblems(input, where);
-  const result = schema.safeParse(input, { reportInput: true });
+  const result = schema.safeParse(input);
   if (result.success && textual.length === 0) return result.data;
   const fields = textual;
   if (!result.success) {
     const taken = new Set(textual.map((f) => f.path));
-    for (const problem of issueProblems(result.error.issues, where)) {
+    for (const problem of issueProblems(result.error.issues, where, input)) {
       if (!taken.has(problem.path)) fields.push(problem);
     }
   }

@@ -33,6 +33,14 @@ export const findingInput = z.strictObject({
   detected_at: z.iso.datetime({ offset: true }).optional(),
 });
 
+/**
+ * A REAL column takes any finite double on PostgreSQL, but SQLite binds an integral double as an
+ * INTEGER, and one beyond 2^53 cannot come back exact, so the backend refuses it. Every double
+ * of that size is integral: bounding the value at ±(2^53 - 1) refuses exactly those, with the
+ * field named, on both backends alike.
+ */
+const storableReal = z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+
 /** A URL analysis inside a scan: the url_analysis columns without scan_id. */
 export const urlAnalysisInput = z.strictObject({
   id: id.optional(),
@@ -43,7 +51,7 @@ export const urlAnalysisInput = z.strictObject({
   redirect_chain: stringList.optional(),
   is_malicious: z.boolean().optional(),
   risk_indicators: stringList.optional(),
-  domain_reputation: z.number().nullable().optional(),
+  domain_reputation: storableReal.nullable().optional(),
   fetched_at: z.iso.datetime({ offset: true }).optional(),
 });
 

@@ -18,7 +18,7 @@ const TYPE_WORDS: Record<string, string> = {
  * clients get one sentence per field in the service's words, the same for body and query.
  * Custom issues are ours already and pass through.
  */
-export function issueProblems(issues: readonly Issue[], where: string): FieldProblem[] {
+export function issueProblems(issues: readonly Issue[], where: string, input: unknown): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const issue of issues) {
     const path = formatPath(issue.path) || where;
@@ -28,15 +28,15 @@ export function issueProblems(issues: readonly Issue[], where: string): FieldPro
       }
       continue;
     }
-    out.push({ path, message: issueMessage(issue) });
+    out.push({ path, message: issueMessage(issue, input) });
   }
   return out;
 }
 
-function issueMessage(issue: Issue): string {
+function issueMessage(issue: Issue, input: unknown): string {
   switch (issue.code) {
     case "invalid_type": {
-      if (issue.input === undefined) return "is required";
+      if (isMissing(issue, input)) return "is required";
       // zod reports NaN (from "abc" in a query) and Infinity (1e400 in JSON) as wrong types.
       const received = (issue as { received?: unknown }).received;
       if (received === "Infinity" || received === "-Infinity") return "must be a finite number";
@@ -47,7 +47,7 @@ function issueMessage(issue: Issue): string {
     case "too_big":
       return bound(issue.origin, "at most", "less than", issue.maximum, issue.inclusive);
     case "invalid_value":
-      if (issue.input === undefined) return "is required";
+      if (isMissing(issue, input)) return "is required";
       return issue.values.length === 1
         ? `must be ${show(issue.values[0])}`
         : `must be one of ${issue.values.map(show).join(", ")}`;
@@ -65,6 +65,20 @@ function issueMessage(issue: Issue): string {
     default:
       return issue.message;
   }
+}
+
+/**
+ * Whether the value at the issue's path is absent from the input. zod would copy the input
+ * into each issue if asked (reportInput), but asking walks the whole input per issue (160 ms
+ * for a body nested 10,000 deep); looking the one value up is enough.
+ */
+function isMissing(issue: Issue, input: unknown): boolean {
+  let node: unknown = input;
+  for (const key of issue.path) {
+    if (node === null || typeof node !== "object" || !Object.hasOwn(node, key as PropertyKey)) return true;
+    node = (node as Record<PropertyKey, unknown>)[key as PropertyKey];
+  }
+  return node === undefined;
 }
 
 function bound(

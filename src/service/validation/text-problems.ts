@@ -13,28 +13,44 @@ export function textFault(value: string): string | null {
   return null;
 }
 
+interface Visit {
+  value: unknown;
+  key: PropertyKey | null;
+  parent: Visit | null;
+}
+
+function pathOf(visit: Visit): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  for (let v: Visit | null = visit; v !== null && v.key !== null; v = v.parent) path.push(v.key);
+  return path.reverse();
+}
+
 /**
  * Every string (and object key) anywhere in `input` that cannot be stored byte for byte, with its
- * path. Walked with an explicit stack: a body nested 10,000 deep must not overflow ours.
+ * path. Walked with an explicit stack whose entries point at their parent, so a body nested
+ * 10,000 deep neither overflows the call stack nor costs a path copy per level; a path is only
+ * built for a problem found.
  */
 export function textProblems(input: unknown, where: string): FieldProblem[] {
   const out: FieldProblem[] = [];
-  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: input, path: [] }];
+  const stack: Visit[] = [{ value: input, key: null, parent: null }];
   while (stack.length > 0) {
-    const { value, path } = stack.pop() as { value: unknown; path: PropertyKey[] };
+    const visit = stack.pop() as Visit;
+    const value = visit.value;
     if (typeof value === "string") {
       const fault = textFault(value);
-      if (fault !== null) out.push({ path: formatPath(path) || where, message: fault });
+      if (fault !== null) out.push({ path: formatPath(pathOf(visit)) || where, message: fault });
     } else if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: i, parent: visit });
     } else if (value !== null && typeof value === "object") {
       const keys = Object.keys(value);
       for (let i = keys.length - 1; i >= 0; i--) {
         const key = keys[i] as string;
         const fault = textFault(key);
         // A bad key is reported by position, since the key itself cannot be shown safely.
-        if (fault !== null) out.push({ path: formatPath(path) || where, message: `has a key that ${fault}` });
-        else stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+        if (fault !== null)
+          out.push({ path: formatPath(pathOf(visit)) || where, message: `has a key that ${fault}` });
+        else stack.push({ value: (value as Record<string, unknown>)[key], key, parent: visit });
       }
     }
   }
