@@ -1,15 +1,8 @@
 import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { type endpoint, notFoundHandler } from "./endpoint.ts";
+import { type Endpoint, notFoundHandler } from "./endpoint.ts";
 import { type ErrorLogger, errorResponse } from "./error-response.ts";
 import { MAX_BODY_BYTES } from "./read-body.ts";
-import { auditRoutes } from "./routes/audit.ts";
-import { healthRoutes } from "./routes/health.ts";
-import { keyRoutes } from "./routes/keys.ts";
-import { scanRoutes } from "./routes/scans.ts";
-import { signatureRoutes } from "./routes/signatures.ts";
-import { testSlowRoutes } from "./routes/test-slow.ts";
-import { threatIntelRoutes } from "./routes/threat-intel.ts";
-import { usageRoutes } from "./routes/usage.ts";
+import { routeTable } from "./route-table.ts";
 import { createServiceApp, type ServiceApp } from "./service-app.ts";
 
 export interface StartServiceOptions {
@@ -34,6 +27,8 @@ export interface RunningService {
   /** Base URL, e.g. http://127.0.0.1:8000 (the API lives under /api/v1). */
   url: string;
   app: ServiceApp;
+  /** What is mounted, by path (read by the OpenAPI test). */
+  routes: Record<string, Endpoint>;
   /**
    * Stops accepting connections, lets in-flight requests finish (up to `timeoutMs`, then cuts
    * them), and writes the usage counts still buffered. Does not close the backend.
@@ -55,16 +50,7 @@ export function startService(options: StartServiceOptions): RunningService {
     usageBatchSize: options.usageBatchSize,
     usageIntervalMs: options.usageIntervalMs,
   });
-  const routes: Record<string, ReturnType<typeof endpoint>> = {
-    ...healthRoutes(app),
-    ...scanRoutes(app),
-    ...signatureRoutes(app),
-    ...threatIntelRoutes(app),
-    ...auditRoutes(app),
-    ...keyRoutes(app),
-    ...usageRoutes(app),
-  };
-  if (options.testSlowRoute) Object.assign(routes, testSlowRoutes(app));
+  const routes = routeTable(app, { testSlowRoute: options.testSlowRoute });
   let server: Bun.Server<undefined>;
   try {
     server = Bun.serve({
@@ -106,5 +92,5 @@ export function startService(options: StartServiceOptions): RunningService {
     return stopping;
   };
 
-  return { server, url, app, stop };
+  return { server, url, app, routes, stop };
 }

@@ -4,6 +4,7 @@ import { json } from "../json.ts";
 import { readJsonBody } from "../read-body.ts";
 import { keyCreate, keyListQuery } from "../schemas/key.ts";
 import { parseOrThrow, queryObject } from "../schemas/parse.ts";
+import * as out from "../schemas/responses.ts";
 import type { ServiceApp } from "../service-app.ts";
 
 export function keyRoutes(app: ServiceApp) {
@@ -11,6 +12,11 @@ export function keyRoutes(app: ServiceApp) {
     "/api/v1/keys": endpoint(app, {
       GET: {
         permission: "keys:manage",
+        doc: {
+          summary: "List API keys (never their hashes), revoked ones included",
+          query: keyListQuery,
+          responses: { 200: { description: "Keys, oldest first", schema: out.apiKeyListOut } },
+        },
         async handle({ url }) {
           const { active } = parseOrThrow(keyListQuery, queryObject(url), "query");
           // The repository hands out keys without their hashes; nothing here can leak one.
@@ -20,6 +26,12 @@ export function keyRoutes(app: ServiceApp) {
       },
       POST: {
         permission: "keys:manage",
+        doc: {
+          summary: "Make an API key (audited); the key is in this answer and nowhere else",
+          body: keyCreate,
+          responses: { 201: { description: "The new key", schema: out.apiKeyCreatedOut } },
+          errors: [413, 415],
+        },
         async handle(rc) {
           const input = parseOrThrow(keyCreate, await readJsonBody(rc.req));
           const created = await app.change(rc, async (repos) => {
@@ -44,6 +56,11 @@ export function keyRoutes(app: ServiceApp) {
     "/api/v1/keys/:id": endpoint(app, {
       DELETE: {
         permission: "keys:manage",
+        doc: {
+          summary: "Revoke an API key (audited); 409 if it is already revoked",
+          responses: { 200: { description: "The key, now revoked", schema: out.apiKeyRevokedOut } },
+          errors: [404, 409],
+        },
         async handle(rc) {
           const id = rc.params.id ?? "";
           // Read and revoke in the change's transaction: a revoke that finds the key already

@@ -1,6 +1,7 @@
 import { endpoint } from "../endpoint.ts";
 import { json } from "../json.ts";
 import { parseOrThrow, queryObject } from "../schemas/parse.ts";
+import * as out from "../schemas/responses.ts";
 import { usageQuery, usageWindow } from "../schemas/usage.ts";
 import type { ServiceApp } from "../service-app.ts";
 
@@ -9,6 +10,11 @@ export function usageRoutes(app: ServiceApp) {
     "/api/v1/usage": endpoint(app, {
       GET: {
         permission: "usage:read",
+        doc: {
+          summary: "Request counts by key, endpoint, method and status over a time window",
+          query: usageQuery,
+          responses: { 200: { description: "Counts, largest groups first", schema: out.usageOut } },
+        },
         async handle({ url }) {
           const query = parseOrThrow(usageQuery, queryObject(url), "query");
           const { from, to } = usageWindow(query);
