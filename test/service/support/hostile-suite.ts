@@ -22,11 +22,20 @@ interface Outcome {
   readBack?: number;
 }
 
-export function hostileSuite(open: () => Promise<DatabaseBackend>): void {
-  describe("hostile corpus", () => hostileTests(open));
+/** Each request's answer, by its index in the corpus, for comparing backends. */
+export type HostileAnswers = Map<number, { kind: string; status: number | "no answer" }>;
+
+export function hostileSuite(
+  open: () => Promise<DatabaseBackend>,
+  report?: (answers: HostileAnswers) => void,
+): void {
+  describe("hostile corpus", () => hostileTests(open, report));
 }
 
-function hostileTests(open: () => Promise<DatabaseBackend>): void {
+function hostileTests(
+  open: () => Promise<DatabaseBackend>,
+  report?: (answers: HostileAnswers) => void,
+): void {
   let backend: DatabaseBackend;
   let service: RunningService;
   let adminKey: string;
@@ -68,6 +77,11 @@ function hostileTests(open: () => Promise<DatabaseBackend>): void {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
+    report?.(
+      new Map(
+        outcomes.map((o) => [o.index, { kind: (corpus[o.index] as HostileRequest).kind, status: o.status }]),
+      ),
+    );
     const serverErrors = outcomes.filter((o) => o.status === "no answer" || o.status >= 500);
     const wrong = outcomes.filter((o) => o.problem !== undefined);
     const describeOutcome = (o: Outcome) => {
