@@ -30,7 +30,12 @@ export interface ScanFilter {
   to?: InstantInput;
 }
 
-/** Where a page ended: the last scan's sort key (newest first: created_at, then id by bytes). */
+/**
+ * Where a page ended: the last scan's sort key (newest first: created_at, then id by bytes).
+ * created_at travels at millisecond precision, which is what the repositories write; a row
+ * stamped with microseconds by another writer (PostgreSQL's NOW()) can be skipped at a page
+ * boundary that falls inside its millisecond.
+ */
 export interface ScanCursor {
   created_at: Instant;
   id: string;

@@ -5,13 +5,28 @@
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { describePostgres, postgresReachable } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
+import { buildCorpus } from "./hostile/corpus.ts";
 import { openPostgres, openSqlite } from "./support/backends.ts";
-import { type HostileAnswers, hostileSuite } from "./support/hostile-suite.ts";
+import { type HostileAnswers, hostileSuite, MIN_CORPUS, SEED } from "./support/hostile-suite.ts";
 
 // Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
 setDefaultTimeout(120_000);
 
 const answers: { sqlite?: HostileAnswers; postgres?: HostileAnswers } = {};
+
+test("the corpus is deterministic (seeded) and holds at least 5,000 requests", () => {
+  const digest = (seed: number) =>
+    new Bun.CryptoHasher("sha256")
+      .update(
+        JSON.stringify(buildCorpus(seed, "x"), (_k, v) =>
+          v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v,
+        ),
+      )
+      .digest("hex");
+  expect(buildCorpus(SEED, "x").length).toBeGreaterThanOrEqual(MIN_CORPUS);
+  expect(digest(SEED)).toBe(digest(SEED));
+  expect(digest(SEED + 1)).not.toBe(digest(SEED));
+});
 
 describe("hostile requests on SQLite", () => {
   const dir = makeTempDir("malwar-hostile-");
