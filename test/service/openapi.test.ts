@@ -91,8 +91,9 @@ describe("OpenAPI document", () => {
       name: "X-API-Key",
       description: "Sent as x-api-key",
     });
-    expect((doc.paths["/api/v1/health"]?.get as Json).security).toEqual([]);
-    expect((doc.paths["/api/v1/scans"]?.get as { responses: Json }).responses["400"]).toMatchObject({
+    const op = (path: string, method: string) => (doc.paths[path]?.[method] ?? {}) as Json;
+    expect(op("/api/v1/health", "get").security).toEqual([]);
+    expect((op("/api/v1/scans", "get").responses as Json)["400"]).toMatchObject({
       content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
     });
   });

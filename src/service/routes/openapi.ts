@@ -1,12 +1,11 @@
 import { z } from "zod";
+import packageJson from "../../../package.json" with { type: "json" };
 import type { Endpoint } from "../endpoint.ts";
 import { endpoint } from "../endpoint.ts";
 import { json } from "../json.ts";
 import { type ExtraRoute, openApiDocument } from "../openapi/openapi-document.ts";
 import { openApiOut } from "../schemas/responses.ts";
 import type { ServiceApp } from "../service-app.ts";
-
-const VERSION = "0.1.0";
 
 /** Served at the root by the metrics exporter, outside /api/v1; described here so clients find it. */
 const ROOT_ROUTES: ExtraRoute[] = [
@@ -40,7 +39,7 @@ export function openApiRoutes(app: ServiceApp, table: () => Record<string, Endpo
         async handle() {
           document ??= openApiDocument(
             table(),
-            { title: "malwar storage service", version: VERSION },
+            { title: "malwar storage service", version: packageJson.version },
             ROOT_ROUTES,
           );
           return json(document);
