@@ -1,7 +1,6 @@
-import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
+import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
-import { insertRecords } from "./bulk-insert.ts";
-import { fragmentsFor } from "./dialect-sql.ts";
+import { byteOrder } from "./backend-fragments.ts";
 import { type InstantInput, instantIn, int32OrNull, nonEmptyText, text, textOrNullIn } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
 import { type Instant, instantOut, intOrNull, textOrNull } from "./row-convert.ts";
@@ -57,8 +56,6 @@ export interface UsageSummary {
 }
 
 const USAGE_COLUMNS = ["api_key", "endpoint", "method", "status_code", "timestamp"] as const;
-/** Up to this many rows insertRecords writes in one statement on both backends (atomic without a transaction). */
-const RECORDS_PER_STATEMENT = 1_000;
 
 function usageOut(r: Row): ApiUsage {
   return {
@@ -94,9 +91,8 @@ export class ApiUsageRepository {
 
   /**
    * Many requests in one write (the service's batches), all stored or none. Each entry carries
-   * its own timestamp: the requests were answered before the batch is written. On PostgreSQL a
-   * batch travels as one json parameter of one statement text, so the server parses and plans it
-   * once, where a multi-row VALUES list is a new statement for every batch size.
+   * its own timestamp: the requests were answered before the batch is written.  The backend's
+   * bulk path keeps one statement text per table where it can (see insertRows).
    */
   async recordMany(entries: readonly (NewApiUsage & { timestamp: InstantInput })[]): Promise<void> {
     const records: Row[] = new Array(entries.length);
@@ -110,9 +106,7 @@ export class ApiUsageRepository {
         timestamp: instantIn("timestamp", usage.timestamp),
       };
     }
-    if (records.length <= RECORDS_PER_STATEMENT)
-      await insertRecords(this.db, "api_usage", USAGE_COLUMNS, records);
-    else await this.db.transaction((tx) => insertRecords(tx, "api_usage", USAGE_COLUMNS, records));
+    await this.db.insertRows("api_usage", USAGE_COLUMNS, records);
   }
 
   /** Requests at or after `since` (optionally for one key or endpoint). */
@@ -133,7 +127,7 @@ export class ApiUsageRepository {
     const where = sql`u.timestamp >= ${instantIn("since", options.since)} AND u.timestamp < ${instantIn("until", options.until)}${this.filter(options, "u.")}`;
     const [rows, total] = await Promise.all([
       this.db.fetchAll(
-        sql`SELECT u.api_key AS api_key, MAX(k.name) AS key_name, u.endpoint AS endpoint, u.method AS method, u.status_code AS status_code, COUNT(*) AS requests FROM api_usage u LEFT JOIN api_keys k ON k.id = u.api_key WHERE ${where} GROUP BY u.api_key, u.endpoint, u.method, u.status_code ORDER BY requests DESC, COALESCE(u.api_key, '') ${fragmentsFor(this.db).byteOrder}, u.endpoint ${fragmentsFor(this.db).byteOrder}, u.method, COALESCE(u.status_code, 0) LIMIT ${limit}`,
+        sql`SELECT u.api_key AS api_key, MAX(k.name) AS key_name, u.endpoint AS endpoint, u.method AS method, u.status_code AS status_code, COUNT(*) AS requests FROM api_usage u LEFT JOIN api_keys k ON k.id = u.api_key WHERE ${where} GROUP BY u.api_key, u.endpoint, u.method, u.status_code ORDER BY requests DESC, COALESCE(u.api_key, '') ${byteOrder(this.db)}, u.endpoint ${byteOrder(this.db)}, u.method, COALESCE(u.status_code, 0) LIMIT ${limit}`,
       ),
       this.db.fetchOne<{ n: unknown }>(sql`SELECT COUNT(*) AS n FROM api_usage u WHERE ${where}`),
     ]);

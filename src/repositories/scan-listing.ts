@@ -1,6 +1,6 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
-import { fragmentsFor } from "./dialect-sql.ts";
+import { byteOrder as byteOrderOf } from "./backend-fragments.ts";
 import {
   type InstantInput,
   instantIn,
@@ -76,7 +76,7 @@ function whereSql(parts: SqlQuery[]): SqlQuery {
  */
 export async function listScanPage(db: DatabaseBackend, options: ScanPageOptions): Promise<ScanPage> {
   const { limit, offset } = page(options);
-  const byteOrder = fragmentsFor(db).byteOrder;
+  const byteOrder = byteOrderOf(db);
   const filter = scanFilterSql(options);
   const keyset = [...filter];
   if (options.after !== undefined) {

@@ -1,8 +1,7 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { NotFoundError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
-import { insertRecords } from "./bulk-insert.ts";
-import { fragmentsFor, perDialect, template } from "./dialect-sql.ts";
+import { byteOrder, perBackend, template } from "./backend-fragments.ts";
 import {
   integerOrNull,
   jsonArrayIn,
@@ -44,8 +43,8 @@ export interface ScanListOptions extends PageOptions, ScanFilter {}
 
 const byFetchedAtThenId = compareByInstantThenId("fetched_at");
 
-const RECENT = perDialect((d) =>
-  template(`SELECT * FROM scans ORDER BY created_at DESC, id ${d.byteOrderText} DESC LIMIT ? OFFSET ?`),
+const RECENT = perBackend((c) =>
+  template(`SELECT * FROM scans ORDER BY created_at DESC, id ${c.byteOrder} DESC LIMIT ? OFFSET ?`),
 );
 
 export class ScanRepository {
@@ -56,7 +55,7 @@ export class ScanRepository {
     const now = new Date();
     const record = scanRecord(scan, now, toDbInstant(now));
     await guardWrite(
-      () => insertRecords(this.db, "scans", SCAN_COLUMNS, [record]),
+      () => this.db.insertRows("scans", SCAN_COLUMNS, [record]),
       `A scan with id ${String(record.id)} already exists`,
     );
     return scanOut(record);
@@ -77,9 +76,9 @@ export class ScanRepository {
     await guardWrite(
       () =>
         this.db.transaction(async (tx) => {
-          await insertRecords(tx, "scans", SCAN_COLUMNS, [record]);
-          await insertRecords(tx, "findings", FINDING_COLUMNS, findingRows);
-          await insertRecords(tx, "url_analysis", URL_ANALYSIS_COLUMNS, urlRows);
+          await tx.insertRows("scans", SCAN_COLUMNS, [record]);
+          await tx.insertRows("findings", FINDING_COLUMNS, findingRows);
+          await tx.insertRows("url_analysis", URL_ANALYSIS_COLUMNS, urlRows);
         }),
       `A scan, finding or URL analysis with one of these ids already exists (scan ${scanId})`,
     );
@@ -107,7 +106,7 @@ export class ScanRepository {
       scanFilterSql(options).length === 0
         ? await this.db.fetchAll(RECENT(this.db)([limit, offset]))
         : await this.db.fetchAll(
-            sql`SELECT * FROM scans${this.filter(options)} ORDER BY created_at DESC, id ${fragmentsFor(this.db).byteOrder} DESC LIMIT ${limit} OFFSET ${offset}`,
+            sql`SELECT * FROM scans${this.filter(options)} ORDER BY created_at DESC, id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
           );
     return rows.map(scanOut);
   }

@@ -5,16 +5,18 @@ import { keyRoutes } from "./routes/keys.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { scanRoutes } from "./routes/scans.ts";
 import { signatureRoutes } from "./routes/signatures.ts";
-import { testSlowRoutes } from "./routes/test-slow.ts";
 import { threatIntelRoutes } from "./routes/threat-intel.ts";
 import { usageRoutes } from "./routes/usage.ts";
 import type { ServiceApp } from "./service-app.ts";
 
-/** Every route the service mounts, by path: the one list Bun.serve and the OpenAPI document both read. */
-export function routeTable(
-  app: ServiceApp,
-  options: { testSlowRoute?: boolean } = {},
-): Record<string, Endpoint> {
+/** Routes of an embedder, built from the running service's state; see `endpoint`. */
+export type ExtraRoutes = (app: ServiceApp) => Record<string, Endpoint>;
+
+/**
+ * Every route the service mounts, by path, an embedder's included: the one list Bun.serve and
+ * the OpenAPI document both read.
+ */
+export function routeTable(app: ServiceApp, extraRoutes?: ExtraRoutes): Record<string, Endpoint> {
   const routes: Record<string, Endpoint> = {
     ...healthRoutes(app),
     ...scanRoutes(app),
@@ -28,6 +30,6 @@ export function routeTable(
     routes,
     openApiRoutes(app, () => routes),
   );
-  if (options.testSlowRoute) Object.assign(routes, testSlowRoutes(app));
+  if (extraRoutes) Object.assign(routes, extraRoutes(app));
   return routes;
 }

@@ -1,9 +1,11 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { type Endpoint, notFoundHandler } from "./endpoint.ts";
 import { type ErrorLogger, errorResponse } from "./error-response.ts";
 import { MAX_BODY_BYTES } from "./read-body.ts";
-import { routeTable } from "./route-table.ts";
+import { type ExtraRoutes, routeTable } from "./route-table.ts";
 import { createServiceApp, type ServiceApp } from "./service-app.ts";
+
+export type { ExtraRoutes } from "./route-table.ts";
 
 export interface StartServiceOptions {
   /** An open (and migrated) backend. The service uses it but does not own it: closing it is the caller's job. */
@@ -13,8 +15,8 @@ export interface StartServiceOptions {
   port?: number;
   /** Where request failures are logged (default: stderr). */
   log?: ErrorLogger;
-  /** Mounts GET /api/v1/test/slow, for shutdown tests only. */
-  testSlowRoute?: boolean;
+  /** Routes mounted next to the API's own (an embedding server's, or a test's). */
+  extraRoutes?: ExtraRoutes;
   /** Deadline for GET /ready's `select 1`. */
   readyTimeoutMs?: number;
   /** api_usage batching: entries per insert batch and the longest an entry waits. */
@@ -50,7 +52,7 @@ export function startService(options: StartServiceOptions): RunningService {
     usageBatchSize: options.usageBatchSize,
     usageIntervalMs: options.usageIntervalMs,
   });
-  const routes = routeTable(app, { testSlowRoute: options.testSlowRoute });
+  const routes = routeTable(app, options.extraRoutes);
   let server: Bun.Server<undefined>;
   try {
     server = Bun.serve({

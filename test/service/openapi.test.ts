@@ -9,6 +9,7 @@ import Ajv2020 from "ajv/dist/2020.js";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { type RunningService, startService } from "../../src/service/index.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
+import { testSlowRoutes } from "../support/test-slow-route.ts";
 import { ApiClient, type ApiResponse } from "./support/api-client.ts";
 import { openSqlite } from "./support/backends.ts";
 import { scanBody, signatureBody, uniqueId } from "./support/fixtures.ts";
@@ -29,7 +30,7 @@ describe("OpenAPI document", () => {
 
   beforeAll(async () => {
     backend = await openSqlite(dir.file("openapi.db"));
-    service = startService({ backend, port: 0, log: () => {}, testSlowRoute: true });
+    service = startService({ backend, port: 0, log: () => {}, extraRoutes: testSlowRoutes });
     api = new ApiClient(service.url);
     const res = await api.get<Doc>("/openapi.json");
     expect(res.status).toBe(200);

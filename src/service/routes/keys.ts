@@ -48,7 +48,6 @@ export function keyRoutes(app: ServiceApp) {
               },
             };
           });
-          app.keysChanged();
           return json(created, 201);
         },
       },
@@ -81,7 +80,6 @@ export function keyRoutes(app: ServiceApp) {
               },
             };
           });
-          app.keysChanged();
           return json({ key: revoked, revoked: true });
         },
       },

@@ -3,6 +3,7 @@
  * its test checks real answers against them. Field names are the repositories' (column names).
  */
 import { z } from "zod";
+import { BACKEND_NAMES } from "../../backends/index.ts";
 import {
   category,
   detectorLayer,
@@ -206,7 +207,7 @@ export const usageOut = z.object({
 /** Loose: health grows fields (pool, database) as the service learns to report them. */
 export const healthOut = z.looseObject({
   status: z.string(),
-  backend: z.enum(["sqlite", "postgres"]),
+  backend: z.enum(BACKEND_NAMES),
   schema_version: z.number().int(),
 });
 
