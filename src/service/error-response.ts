@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError, StorageError, ValidationError } from "../
 import { describeError, getLogger, type Logger } from "../log/index.ts";
 import { HttpError } from "./http-error.ts";
 import { errorBody, json } from "./json.ts";
+import { summarize } from "./validation/field-problem.ts";
 
 /** Responses whose error body already holds the request id (nothing to add on the way out). */
 export const carriesRequestId = new WeakSet<Response>();
@@ -21,21 +22,28 @@ export function errorResponse(error: unknown, logger: Logger = getLogger(), requ
 
 function build(error: unknown, logger: Logger, requestId: string | undefined): Response {
   if (error instanceof HttpError) {
-    return json(errorBody(error.code, error.message, requestId), error.status, error.headers);
+    return json(errorBody(error.code, error.message, error.fields, requestId), error.status, error.headers);
   }
   if (error instanceof ValidationError) {
-    const message = error.message.includes(error.field) ? error.message : `${error.field}: ${error.message}`;
-    return json(errorBody("VALIDATION_ERROR", message, requestId), 400);
+    const fields = [{ path: error.field, message: fieldMessage(error) }];
+    return json(errorBody("VALIDATION_ERROR", summarize(fields), fields, requestId), 400);
   }
-  if (error instanceof NotFoundError) return json(errorBody("NOT_FOUND", error.message, requestId), 404);
-  if (error instanceof ConflictError) return json(errorBody("CONFLICT", error.message, requestId), 409);
+  if (error instanceof NotFoundError)
+    return json(errorBody("NOT_FOUND", error.message, undefined, requestId), 404);
+  if (error instanceof ConflictError)
+    return json(errorBody("CONFLICT", error.message, undefined, requestId), 409);
   if (error instanceof StorageError) {
     logger.error(
       { request_id: requestId ?? null, error: describeError(error) },
       "storage error while handling a request",
     );
     return json(
-      errorBody("STORAGE_UNAVAILABLE", "The storage backend is unavailable; try again later.", requestId),
+      errorBody(
+        "STORAGE_UNAVAILABLE",
+        "The storage backend is unavailable; try again later.",
+        undefined,
+        requestId,
+      ),
       503,
     );
   }
@@ -43,5 +51,14 @@ function build(error: unknown, logger: Logger, requestId: string | undefined): R
     { request_id: requestId ?? null, error: describeError(error) },
     "unexpected error while handling a request",
   );
-  return json(errorBody("INTERNAL_ERROR", "Internal server error.", requestId), 500);
+  return json(errorBody("INTERNAL_ERROR", "Internal server error.", undefined, requestId), 500);
+}
+
+/** Repository messages start with the field's name ("target must be…"); the path says it already. */
+function fieldMessage(error: ValidationError): string {
+  const m = error.message;
+  for (const prefix of [`${error.field}: `, `${error.field} `]) {
+    if (m.startsWith(prefix)) return m.slice(prefix.length);
+  }
+  return m;
 }
