@@ -5,7 +5,6 @@
  */
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { createRepositories } from "../../src/repositories/index.ts";
-import { sql } from "../../src/sql/index.ts";
 import { rng } from "../fixtures.ts";
 import { scaleInstant, scaleScanId } from "./scale-data.ts";
 
@@ -30,14 +29,12 @@ export function scaleReads(db: DatabaseBackend, size: number, calls: number): Sc
   const middle = Math.floor(size / 2);
   // The keyset page at the middle, what a client reaches by following next_cursor half way, in
   // the form ScanRepository.listPage sends (a created_at range the index can seek to).
-  const cursorAt = {
-    created_at: scaleInstant(middle).replace("T", " ").replace(".000Z", ""),
-    id: scaleScanId(middle),
-  };
+  const cursorAt = { created_at: scaleInstant(middle), id: scaleScanId(middle) };
+  const targetOfMiddle = `skills/publisher-${middle % 97}/skill-${middle}/SKILL.md`;
+  const windowAt = (i: number) => scaleInstant(i - WINDOW_SECONDS);
   const windowFrom = scaleInstant(size - WINDOW_SECONDS);
-  // Ids in byte order, as the repositories order them (and as 006 indexes them).
-  const byteOrder = sql.unsafe(db.backendName === "postgres" ? 'COLLATE "C"' : "COLLATE BINARY");
   const rows = async (p: Promise<readonly unknown[]>) => (await p).length;
+  const pageRows = async (p: Promise<{ scans: readonly unknown[] }>) => (await p).scans.length;
   return [
     {
       id: "get",
@@ -50,45 +47,59 @@ export function scaleReads(db: DatabaseBackend, size: number, calls: number): Sc
     },
     {
       id: "list",
-      route: "GET /scans (newest 50)",
+      route: "GET /scans (newest 50, capped total)",
       calls,
-      run: () => rows(repos.scans.listRecent({ limit: 50 })),
+      run: () => pageRows(repos.scans.listPage({ limit: 50 })),
     },
     {
       id: "list-verdict",
       route: "GET /scans?verdict=MALICIOUS",
       calls,
-      run: () => rows(repos.scans.listRecent({ verdict: "MALICIOUS", limit: 50 })),
+      run: () => pageRows(repos.scans.listPage({ verdict: "MALICIOUS", limit: 50 })),
     },
     {
       id: "list-status",
       route: "GET /scans?status=failed (2% of rows)",
       calls,
-      run: () => rows(repos.scans.listRecent({ status: "failed", limit: 50 })),
+      run: () => pageRows(repos.scans.listPage({ status: "failed", limit: 50 })),
     },
     {
       id: "list-verdict-status",
       route: "GET /scans?verdict=CLEAN&status=failed",
       calls,
-      run: () => rows(repos.scans.listRecent({ verdict: "CLEAN", status: "failed", limit: 50 })),
+      run: () => pageRows(repos.scans.listPage({ verdict: "CLEAN", status: "failed", limit: 50 })),
     },
     {
-      id: "keyset-middle",
-      route: "GET /scans?cursor=… (keyset page at N/2)",
+      id: "list-severity",
+      route: "GET /scans?severity=critical",
+      calls,
+      run: () => pageRows(repos.scans.listPage({ severity: "critical", limit: 50 })),
+    },
+    {
+      id: "list-target",
+      route: "GET /scans?target=… (one scan's target)",
+      calls,
+      run: () => pageRows(repos.scans.listPage({ target: targetOfMiddle, limit: 50 })),
+    },
+    {
+      id: "list-window",
+      route: "GET /scans?from=…&to=… (an hour at N/2)",
       calls,
       run: () =>
-        rows(
-          db.fetchAll(
-            sql`SELECT * FROM scans WHERE created_at <= ${cursorAt.created_at} AND (created_at < ${cursorAt.created_at} OR id ${byteOrder} < ${cursorAt.id}) ORDER BY created_at DESC, id ${byteOrder} DESC LIMIT ${51}`,
-          ),
-        ),
+        pageRows(repos.scans.listPage({ from: windowAt(middle), to: scaleInstant(middle), limit: 50 })),
+    },
+    {
+      id: "cursor-middle",
+      route: "GET /scans?cursor=… (keyset page at N/2)",
+      calls,
+      run: () => pageRows(repos.scans.listPage({ limit: 50, after: cursorAt })),
     },
     {
       id: "offset-middle",
       route: "GET /scans?offset=N/2 (offset page)",
       calls: Math.max(3, Math.floor(calls / 50)),
       linear: true,
-      run: () => rows(repos.scans.listRecent({ limit: 50, offset: middle })),
+      run: () => pageRows(repos.scans.listPage({ limit: 50, offset: middle })),
     },
     {
       id: "audit",
@@ -103,16 +114,17 @@ export function scaleReads(db: DatabaseBackend, size: number, calls: number): Sc
       run: () => rows(repos.auditLog.query({ event_type: "key_revoked", limit: 50 })),
     },
     {
+      id: "usage-summary",
+      route: "GET /usage (the last hour, grouped)",
+      calls: Math.max(10, Math.floor(calls / 10)),
+      run: async () =>
+        (await repos.apiUsage.summary({ since: windowFrom, until: scaleInstant(size + 1) })).total_requests,
+    },
+    {
       id: "usage-recent",
       route: "api_usage newest 50 for one key",
       calls,
       run: () => rows(repos.apiUsage.listRecent({ api_key: "key-7", limit: 50 })),
-    },
-    {
-      id: "usage-window",
-      route: "api_usage requests in the last hour (count)",
-      calls,
-      run: () => repos.apiUsage.countSince(windowFrom),
     },
   ];
 }

@@ -18,11 +18,22 @@ export interface RowSet {
   records: readonly Row[];
 }
 
-/** Open/idle connection counts, for health output. SQLite reports its one connection. */
+/** Connection counts, for health output and metrics. SQLite reports its one connection. */
 export interface PoolStats {
   open: number;
+  /** Open and doing nothing; `open - idle` are in use. */
   idle: number;
   max: number;
+  /** Statements and transactions queued for a connection (none is free). */
+  waiting: number;
+}
+
+/** Facts about the storage files, for metrics; see `DatabaseBackend.storageStats`. */
+export interface StorageStats {
+  /** Bytes in the write-ahead log file (checkpoints move them into the database file). */
+  walBytes: number;
+  /** Bytes in the database file itself. */
+  fileBytes: number;
 }
 
 /** What a change watch reports; see `DatabaseBackend.watchChanges`. */
@@ -106,20 +117,11 @@ export abstract class DatabaseBackend {
   /**
    * Inserts several tables' rows as one write (a scan, its findings, its URL analyses and its
    * audit entry): all or none, parents before children, each set as `insertRows` takes it.
-   * Here: one transaction. PostgreSQL sends a write that fits as ONE statement (a CTE of inserts:
-   * one round trip, atomic without BEGIN/COMMIT), with the errors the separate inserts give.
+   * SQLite: one transaction. PostgreSQL sends a write that fits as ONE statement (a CTE of
+   * inserts: one round trip, atomic without BEGIN/COMMIT), with the errors the separate inserts
+   * give. Abstract, so a wrapper cannot silently fall back to the slower form.
    */
-  insertRowSets(sets: readonly RowSet[]): Promise<void> {
-    const filled = sets.filter((s) => s.records.length > 0);
-    if (filled.length === 0) return Promise.resolve();
-    if (filled.length === 1) {
-      const [only] = filled as [RowSet];
-      return this.insertRows(only.table, only.columns, only.records);
-    }
-    return this.transaction(async (tx) => {
-      for (const s of filled) await tx.insertRows(s.table, s.columns, s.records);
-    });
-  }
+  abstract insertRowSets(sets: readonly RowSet[]): Promise<void>;
 
   /**
    * Tells every watcher of `channel` (`watchChanges`, in this process and in others) that
@@ -130,6 +132,15 @@ export abstract class DatabaseBackend {
 
   /** Whether `table` exists in the schema this backend uses. */
   abstract tableExists(table: string): Promise<boolean>;
+
+  /**
+   * Sizes of the files this backend writes, read without a query (so it answers while the
+   * database is busy). Null when the files are the server's business (PostgreSQL) or there are
+   * none (an in-memory database).
+   */
+  storageStats(): StorageStats | null {
+    return null;
+  }
 
   /**
    * Listens for change signals on `channel` from every process using the database (PostgreSQL

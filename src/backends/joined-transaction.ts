@@ -64,7 +64,7 @@ export class JoinedTransaction extends DatabaseBackend {
     return this.#tx.insertRows(table, columns, records);
   }
 
-  override insertRowSets(sets: readonly RowSet[]): Promise<void> {
+  insertRowSets(sets: readonly RowSet[]): Promise<void> {
     return this.#tx.insertRowSets(sets);
   }
 

@@ -89,8 +89,12 @@ interface PgNode {
   Plans?: PgNode[];
 }
 
-/** The repository calls of the service's reads, each with a name for the failure message. */
-function reads(repos: Repositories): [string, () => Promise<unknown>][] {
+/**
+ * The repository calls of the service's reads, each with a name for the failure message, and
+ * optionally the problems it may show: GET /usage sorts its groups (one per key, endpoint, method
+ * and status), never the rows it counts.
+ */
+function reads(repos: Repositories): [string, () => Promise<unknown>, RegExp?][] {
   const someScan = scaleScanId(ROWS / 2);
   const since = scaleInstant(ROWS - 3_600);
   return [
@@ -100,6 +104,28 @@ function reads(repos: Repositories): [string, () => Promise<unknown>][] {
     ["scans.listRecent verdict", () => repos.scans.listRecent({ verdict: "MALICIOUS" })],
     ["scans.listRecent status", () => repos.scans.listRecent({ status: "failed" })],
     ["scans.listRecent verdict+status", () => repos.scans.listRecent({ verdict: "CLEAN", status: "failed" })],
+    ["scans.listPage (capped total)", () => repos.scans.listPage({ limit: 50 })],
+    ["scans.listPage verdict", () => repos.scans.listPage({ verdict: "MALICIOUS" })],
+    ["scans.listPage status", () => repos.scans.listPage({ status: "failed" })],
+    ["scans.listPage severity", () => repos.scans.listPage({ severity: "critical" })],
+    [
+      "scans.listPage target",
+      () =>
+        repos.scans.listPage({ target: `skills/publisher-${(ROWS / 2) % 97}/skill-${ROWS / 2}/SKILL.md` }),
+    ],
+    ["scans.listPage from+to", () => repos.scans.listPage({ from: since, to: scaleInstant(ROWS) })],
+    [
+      "scans.listPage cursor",
+      () => repos.scans.listPage({ after: { created_at: scaleInstant(ROWS / 2), id: someScan } }),
+    ],
+    [
+      "scans.listPage verdict+cursor",
+      () =>
+        repos.scans.listPage({
+          verdict: "MALICIOUS",
+          after: { created_at: scaleInstant(ROWS / 2), id: someScan },
+        }),
+    ],
     ["findings.listByScan", () => repos.findings.listByScan(someScan)],
     ["findings.listBySeverity", () => repos.findings.listBySeverity("critical")],
     [
@@ -121,6 +147,16 @@ function reads(repos: Repositories): [string, () => Promise<unknown>][] {
     ["apiUsage.listRecent api_key", () => repos.apiUsage.listRecent({ api_key: "key-4" })],
     ["apiUsage.listRecent endpoint", () => repos.apiUsage.listRecent({ endpoint: "/api/v1/audit" })],
     ["apiUsage.countSince", () => repos.apiUsage.countSince(since)],
+    [
+      "apiUsage.summary",
+      () => repos.apiUsage.summary({ since, until: scaleInstant(ROWS + 1) }),
+      /USE TEMP B-TREE FOR ORDER BY|^Sort \(/,
+    ],
+    [
+      "apiUsage.summary api_key",
+      () => repos.apiUsage.summary({ since, until: scaleInstant(ROWS + 1), api_key: "key-3" }),
+      /USE TEMP B-TREE FOR ORDER BY|^Sort \(/,
+    ],
   ];
 }
 
@@ -134,12 +170,14 @@ describeEachBackend("read paths use the indexes of 006", (ctx: () => RepoContext
     const sent: Sent[] = [];
     const repos = createRepositories(capturing(db, sent));
     const report: string[] = [];
-    for (const [name, call] of reads(repos)) {
+    for (const [name, call, allowed] of reads(repos)) {
       sent.length = 0;
       await call();
       expect({ name, statements: sent.length }).not.toEqual({ name, statements: 0 });
       for (const one of sent) {
-        for (const problem of await planProblems(db, one)) report.push(`${name}: ${problem}`);
+        for (const problem of await planProblems(db, one)) {
+          if (allowed === undefined || !allowed.test(problem)) report.push(`${name}: ${problem}`);
+        }
       }
     }
     expect(report).toEqual([]);

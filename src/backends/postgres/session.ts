@@ -177,7 +177,7 @@ export abstract class PostgresSession extends DatabaseBackend {
     return insertPostgresRows(this, table, columns, records);
   }
 
-  override insertRowSets(sets: readonly RowSet[]): Promise<void> {
+  insertRowSets(sets: readonly RowSet[]): Promise<void> {
     return insertPostgresRowSets(this, sets);
   }
 

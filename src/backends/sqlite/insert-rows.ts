@@ -3,7 +3,7 @@
  * parameters, or, for large batches, one single-row statement prepared once and stepped per row.
  */
 import { type SqlParam, SqlQuery } from "../../sql/index.ts";
-import type { DatabaseBackend, Row } from "../database-backend.ts";
+import type { DatabaseBackend, Row, RowSet } from "../database-backend.ts";
 
 /** Stays well under SQLite's 32,766 parameters per statement. */
 export const MAX_PARAMS_PER_STATEMENT = 16_000;
@@ -16,6 +16,20 @@ export const MAX_PARAMS_PER_STATEMENT = 16_000;
  */
 const PREPARED_ROWS_FROM = 200;
 const singleRowTexts = new Map<string, string>();
+
+/** Several tables' rows as one write: one transaction (a savepoint inside one), parents first. */
+export async function insertSqliteRowSets(db: DatabaseBackend, sets: readonly RowSet[]): Promise<void> {
+  const filled = sets.filter((s) => s.records.length > 0);
+  if (filled.length === 0) return;
+  if (filled.length === 1) {
+    const [only] = filled as [RowSet];
+    await insertSqliteRows(db, only.table, only.columns, only.records);
+    return;
+  }
+  await db.transaction(async (tx) => {
+    for (const s of filled) await insertSqliteRows(tx, s.table, s.columns, s.records);
+  });
+}
 
 /** `db` is the session the rows go through: the backend or a transaction on it. */
 export async function insertSqliteRows(

@@ -1,11 +1,18 @@
 import { StorageError } from "../../errors/index.ts";
 import type { SqlParam } from "../../sql/index.ts";
 import { announceLocalChange, CommitSignals } from "../change-signals.ts";
-import type { BackendCapabilities, ExecuteResult, PoolStats, QueryInput, Row } from "../database-backend.ts";
+import type {
+  BackendCapabilities,
+  ExecuteResult,
+  PoolStats,
+  QueryInput,
+  Row,
+  RowSet,
+} from "../database-backend.ts";
 import { DatabaseBackend } from "../database-backend.ts";
 import { prepareBatch, prepareQuery } from "../prepare-query.ts";
 import type { SqliteConnection } from "./connection.ts";
-import { insertSqliteRows } from "./insert-rows.ts";
+import { insertSqliteRowSets, insertSqliteRows } from "./insert-rows.ts";
 import { PromiseMutex } from "./promise-mutex.ts";
 import { bindableAsIs, type SqliteValue, toSqliteValues } from "./values.ts";
 
@@ -124,6 +131,10 @@ export class SqliteSession extends DatabaseBackend {
 
   insertRows(table: string, columns: readonly string[], records: readonly Row[]): Promise<void> {
     return insertSqliteRows(this, table, columns, records);
+  }
+
+  insertRowSets(sets: readonly RowSet[]): Promise<void> {
+    return insertSqliteRowSets(this, sets);
   }
 
   /** SQLite tells no other process; within this one, listeners hear of it after the commit. */
