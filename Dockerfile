@@ -4,7 +4,9 @@ FROM oven/bun:1.4.5
 WORKDIR /app
 
 # Dependencies first, so editing source does not invalidate the install layer.
+# patches/ holds the fixes applied to pinned dependencies (package.json patchedDependencies).
 COPY package.json bun.lock ./
+COPY patches ./patches
 RUN bun install --frozen-lockfile --production
 
 COPY src ./src

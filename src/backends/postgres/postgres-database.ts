@@ -16,7 +16,7 @@ import {
 } from "./pool-options.ts";
 import { PostgresSession } from "./postgres-session.ts";
 import { PostgresTransaction } from "./postgres-transaction.ts";
-import { isSafeToRetry, MAX_RETRIES, retryDelayMs } from "./retry-policy.ts";
+import { mayRetry, retryDelayMs } from "./retry-policy.ts";
 
 export type { PostgresOptions } from "./pool-options.ts";
 
@@ -165,7 +165,7 @@ export class PostgresDatabase extends PostgresSession {
   protected run(text: string, values: unknown[], options: DriverQueryOptions): Promise<DriverResult> {
     // The first attempt is a plain promise chain: the retry machinery only exists once a
     // statement has failed on a dead connection.
-    return this.#attempt(text, values, options, 0);
+    return this.#attempt(text, values, options, 0, performance.now());
   }
 
   #attempt(
@@ -173,18 +173,20 @@ export class PostgresDatabase extends PostgresSession {
     values: unknown[],
     options: DriverQueryOptions,
     attempt: number,
+    startedAt: number,
   ): Promise<DriverResult> {
     if (this.#closing) return Promise.reject(closedError());
     return this.#pool
       .run((pool) => pool.unsafe(text, values, options))
       .catch(async (error: unknown) => {
-        if (attempt >= MAX_RETRIES || this.#closing || !isSafeToRetry(error)) throw error;
+        if (this.#closing || !mayRetry(error, attempt, startedAt)) throw error;
         await Bun.sleep(retryDelayMs(attempt));
-        return this.#attempt(text, values, options, attempt + 1);
+        return this.#attempt(text, values, options, attempt + 1, startedAt);
       });
   }
 
   protected async atomically<T>(work: (tx: DriverTransaction) => Promise<T>): Promise<T> {
+    const startedAt = performance.now();
     for (let attempt = 0; ; attempt++) {
       this.#assertOpen();
       let started = false;
@@ -198,7 +200,7 @@ export class PostgresDatabase extends PostgresSession {
       } catch (error) {
         // Only a BEGIN that failed on a dead connection is retried: once `work` ran, its
         // statements died with the transaction and are the caller's to repeat.
-        if (started || attempt >= MAX_RETRIES || this.#closing || !isSafeToRetry(error)) throw error;
+        if (started || this.#closing || !mayRetry(error, attempt, startedAt)) throw error;
         await Bun.sleep(retryDelayMs(attempt));
       }
     }
