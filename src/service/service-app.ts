@@ -2,6 +2,7 @@ import type { DatabaseBackend } from "../backends/database-backend.ts";
 import { redactUrl } from "../errors/index.ts";
 import { createRepositories, KEY_CHANGES_CHANNEL, type Repositories } from "../repositories/index.ts";
 import { type KeyVerifier, keptKeyVerifier, type OpenModeCheck, openModeCheck } from "./auth.ts";
+import { DatabaseHealthCheck } from "./database-health.ts";
 import type { RequestContext } from "./endpoint.ts";
 import type { ErrorLogger } from "./error-response.ts";
 import { JoinedTransaction } from "./joined-transaction.ts";
@@ -26,6 +27,8 @@ export interface ServiceApp {
   openMode: OpenModeCheck;
   log: ErrorLogger;
   readyTimeoutMs: number;
+  /** What GET /health reports about the database (bounded wait, last schema version kept). */
+  databaseHealth: DatabaseHealthCheck;
   usage: UsageRecorder;
   recordUsage(keyId: string | null, endpoint: string, method: string, status: number): void;
   /** Stamps api_keys.last_used after a successful request, at most once a minute per key, off the response path. */
@@ -90,6 +93,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     openMode: openModeCheck(repos.apiKeys, watch === null ? null : freshness),
     log,
     readyTimeoutMs: options.readyTimeoutMs ?? 2000,
+    databaseHealth: new DatabaseHealthCheck(backend),
     usage,
     recordUsage(keyId, endpoint, method, status) {
       usage.record({

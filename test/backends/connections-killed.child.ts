@@ -13,12 +13,14 @@ await db.execute("create table if not exists killed_child (id bigint primary key
 
 let running = true;
 let ok = 0;
+let pending = 0;
 let failed = 0;
 const codes = new Map<string, number>();
 let next = 0;
 
 async function loop(n: number): Promise<void> {
   for (let i = 0; running && i < 100_000; i++) {
+    pending++;
     try {
       if (i % 2 === 0) {
         // Two statements in one transaction: a connection dying between them is what makes the
@@ -39,6 +41,8 @@ async function loop(n: number): Promise<void> {
       );
       codes.set(code, (codes.get(code) ?? 0) + 1);
       await Bun.sleep(5);
+    } finally {
+      pending--;
     }
   }
 }
@@ -47,7 +51,15 @@ const loops = Array.from({ length: 20 }, (_, n) => loop(n));
 console.log("ready");
 for await (const _line of console) break;
 running = false;
-await Promise.all(loops);
+// A statement that never settles is the other failure this guards against: say so and exit.
+const settled = await Promise.race([
+  Promise.all(loops).then(() => true),
+  Bun.sleep(20_000).then(() => false),
+]);
+if (!settled) {
+  console.log(JSON.stringify({ hung: pending, ok, failed, codes: Object.fromEntries(codes) }));
+  process.exit(3);
+}
 
 // After the faults: every statement succeeds again on fresh connections.
 let after = 0;

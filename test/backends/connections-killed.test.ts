@@ -44,7 +44,11 @@ describePostgres("connections killed under concurrent load", (db) => {
       }
       const code = await child.exited;
       await Promise.all([out.finished, err.finished]);
-      expect({ code, stderr: err.text().slice(-2000) }).toEqual({ code: 0, stderr: expect.any(String) });
+      expect({ code, stderr: err.text().slice(-2000), last: out.lines.at(-1) }).toEqual({
+        code: 0,
+        stderr: expect.any(String),
+        last: expect.any(String),
+      });
       expect(err.text()).not.toContain("TypeError");
       const line = out.lines.at(-1) ?? "";
       const summary = JSON.parse(line) as { ok: number; failed: number; after: number };

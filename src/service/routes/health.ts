@@ -1,10 +1,17 @@
-import { schemaVersion } from "../../migrate/index.ts";
 import { probeDatabase } from "../database-probe.ts";
 import { endpoint } from "../endpoint.ts";
 import { errorBody, json } from "../json.ts";
 import type { ServiceApp } from "../service-app.ts";
 
-/** Probes answer without a key: orchestrators and load balancers call them anonymously. */
+/** How long GET /health waits for the database before saying it is down (liveness: under 1 s). */
+const HEALTH_PROBE_MS = 500;
+
+/**
+ * Probes answer without a key: orchestrators and load balancers call them anonymously.
+ * /health is liveness: 200 while this process serves, whatever the database does (restarting a
+ * service whose database is down helps nothing); /ready is readiness: 503 while the database
+ * does not answer, so a load balancer sends traffic elsewhere.
+ */
 export function healthRoutes(app: ServiceApp) {
   return {
     "/api/v1/health": endpoint(app, {
@@ -12,10 +19,12 @@ export function healthRoutes(app: ServiceApp) {
         permission: null,
         async handle() {
           const backend = app.backend;
+          const db = await app.databaseHealth.check(HEALTH_PROBE_MS);
           const body: Record<string, unknown> = {
             status: "ok",
             backend: backend.backendName,
-            schema_version: await schemaVersion(backend),
+            schema_version: db.schemaVersion,
+            database: db.database,
           };
           if (backend.backendName === "postgres") {
             const stats = backend.poolStats();
