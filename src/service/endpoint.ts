@@ -4,6 +4,7 @@ import { errorResponse } from "./error-response.ts";
 import { HttpError } from "./http-error.ts";
 import type { Permission } from "./permissions.ts";
 import type { ServiceApp } from "./service-app.ts";
+import { withinStorageDeadline } from "./storage-deadline.ts";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -48,27 +49,31 @@ export function endpoint(app: ServiceApp, methods: Partial<Record<Method, Method
           allow,
         });
       }
-      if (spec.permission !== null) {
-        principal = await authenticate(req, app.keys, app.openMode);
-        authorize(principal, spec.permission);
-      }
-      let ip: string | undefined;
-      response = await spec.handle({
-        req,
-        url,
-        params: req.params ?? {},
-        principal: principal ?? NO_KEY_NEEDED,
-        // Looked up only when read (audit rows): most requests never need it, and it is not free.
-        get ip() {
-          ip ??= server.requestIP(req)?.address ?? "";
-          return ip;
-        },
-        app,
-      });
+      const work = async (): Promise<Response> => {
+        if (spec.permission !== null) {
+          principal = await authenticate(req, app.keys, app.openMode);
+          authorize(principal, spec.permission);
+        }
+        let ip: string | undefined;
+        return spec.handle({
+          req,
+          url,
+          params: req.params ?? {},
+          principal: principal ?? NO_KEY_NEEDED,
+          // Looked up only when read (audit rows): most requests never need it, and it is not free.
+          get ip() {
+            ip ??= server.requestIP(req)?.address ?? "";
+            return ip;
+          },
+          app,
+        });
+      };
+      response = await withinStorageDeadline(work(), app.databaseHealth);
     } catch (error) {
       response = errorResponse(error, app.log);
     }
-    const keyId = principal?.keyId ?? null;
+    // Set inside `work`, which TypeScript does not follow through the closure.
+    const keyId = (principal as Principal | null)?.keyId ?? null;
     app.recordUsage(keyId, url.pathname, req.method, response.status);
     if (keyId !== null && response.status < 400) app.noteKeyUsed(keyId);
     return response;

@@ -60,6 +60,7 @@ export interface ServiceAppOptions {
 const MAX_ENDPOINT = 512;
 /** last_used is for spotting stale keys, so minute precision is plenty and saves a write per request. */
 const KEY_TOUCH_INTERVAL_MS = 60_000;
+const CLOSE_DRAIN_TIMEOUT_MS = 3_000;
 
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const { backend } = options;
@@ -125,7 +126,18 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     },
     async close() {
       await watch?.close();
-      await drain();
+      // Usage counts and last_used stamps are bookkeeping: a database that stopped answering
+      // must not hold a shutdown past this. What is still unwritten is said in the log.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const drained = await Promise.race([
+        drain().then(() => true),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), CLOSE_DRAIN_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!drained)
+        log(`shutdown: usage counts not written within ${CLOSE_DRAIN_TIMEOUT_MS} ms were not written`);
     },
     change(rc, work) {
       // Read before the work: the socket may be gone by the time the audit row is written.

@@ -28,6 +28,13 @@ export type { PostgresOptions } from "./pool-options.ts";
 const END_TIMEOUT_SECONDS = 1;
 
 /**
+ * How long `close()` waits for running statements before ending the sockets under them. A
+ * server that went silent (frozen, partitioned) never answers them, and shutdown must not wait
+ * forever; ending the pool rejects what is left (CONNECTION_DESTROYED).
+ */
+const DRAIN_TIMEOUT_MS = 3_000;
+
+/**
  * The pooled PostgreSQL backend (postgres.js). `create` resolves once `min` connections are open;
  * statements outside `transaction` run on any pooled connection and auto-commit.
  */
@@ -152,11 +159,18 @@ export class PostgresDatabase extends PostgresSession {
     return this.#pool.stats();
   }
 
-  /** Lets running statements and transactions finish, then closes every connection. */
+  /** Lets running statements and transactions finish (up to DRAIN_TIMEOUT_MS), then closes every connection. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await Promise.all([...this.#watches].map((w) => w.close()));
-      await this.#pool.drain();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.#pool.drain(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, DRAIN_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
       await this.#pool.end(END_TIMEOUT_SECONDS);
     })();
     return this.#closing;

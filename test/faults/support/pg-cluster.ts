@@ -6,18 +6,21 @@
  * Runs the binaries as `postgres` through runuser when this process is root (initdb refuses
  * root), as the current user otherwise.
  */
-import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const BIN_DIRS = ["/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin"];
-
-/** The directory holding initdb/pg_ctl, or null when none is installed here. */
+/** The directory holding initdb/pg_ctl (MALWAR_TEST_PG_BIN, else the newest Debian-style install). */
 export function postgresBinDir(): string | null {
   const fromEnv = process.env.MALWAR_TEST_PG_BIN;
   if (fromEnv && existsSync(join(fromEnv, "pg_ctl"))) return fromEnv;
-  return BIN_DIRS.find((d) => existsSync(join(d, "pg_ctl"))) ?? null;
+  const versions = existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql") : [];
+  const dirs = versions
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a))
+    .map((v) => `/usr/lib/postgresql/${v}/bin`);
+  return dirs.find((d) => existsSync(join(d, "pg_ctl"))) ?? null;
 }
 
 export type StopMode = "smart" | "fast" | "immediate";
@@ -33,6 +36,9 @@ export interface ThrowawayCluster {
   restart(mode: StopMode): Promise<void>;
   /** Runs SQL through psql as the superuser; returns stdout (unaligned, tuples only). */
   psql(sql: string, database?: string): Promise<string>;
+  /** SIGSTOP (freeze) or SIGCONT (thaw) the postmaster and every server process: a server that
+   * accepts TCP but never answers, as behind a network partition. */
+  signalAll(signal: "SIGSTOP" | "SIGCONT"): Promise<number>;
   /** pg_terminate_backend on every client backend of `database` but psql's own; returns how many. */
   terminateBackends(database: string): Promise<number>;
   destroy(): Promise<void>;
@@ -173,6 +179,17 @@ export async function createThrowawayCluster(
       running = true;
     },
     psql,
+    async signalAll(signal) {
+      const pidLine = (await Bun.file(join(dataDir, "postmaster.pid")).text()).split("\n")[0] ?? "";
+      const postmaster = Number(pidLine.trim());
+      const children = (await run(["pgrep", "-P", String(postmaster)])).stdout
+        .split("\n")
+        .map((l) => Number(l.trim()))
+        .filter((n) => n > 0);
+      const pids = [postmaster, ...children];
+      for (const pid of pids) process.kill(pid, signal);
+      return pids.length;
+    },
     async terminateBackends(database) {
       const out = await psql(
         `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${database.replaceAll("'", "''")}' AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
