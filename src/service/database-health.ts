@@ -1,6 +1,3 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { schemaVersion } from "../migrate/index.ts";
-
 export interface DatabaseHealth {
   database: "up" | "down";
   /** The highest applied migration, as last read; null until the database has answered once. */
@@ -14,16 +11,17 @@ export interface DatabaseHealth {
  * at a time: health calls while it runs share it, so a hanging database never piles up queries.
  */
 export class DatabaseHealthCheck {
-  readonly #backend: DatabaseBackend;
+  readonly #readVersion: () => Promise<number>;
   #version: number | null = null;
   #inFlight: Promise<boolean> | null = null;
 
-  constructor(backend: DatabaseBackend) {
-    this.#backend = backend;
+  /** `readVersion`: the highest applied migration, read from the database. */
+  constructor(readVersion: () => Promise<number>) {
+    this.#readVersion = readVersion;
   }
 
   async check(timeoutMs: number): Promise<DatabaseHealth> {
-    this.#inFlight ??= schemaVersion(this.#backend).then(
+    this.#inFlight ??= this.#readVersion().then(
       (version) => {
         this.#version = version;
         return true;

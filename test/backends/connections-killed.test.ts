@@ -5,12 +5,10 @@
  * in a child process, so a crash is an exit code here rather than the death of the test runner.
  * Terminating the backends of this suite's own database leaves the shared server alone.
  */
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { LineReader } from "../service/support/cli-process.ts";
 import { adminClient, describePostgres } from "../support/postgres.ts";
-
-setDefaultTimeout(90_000);
 
 const ROUNDS = 12;
 

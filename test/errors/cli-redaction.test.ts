@@ -3,11 +3,9 @@
  * given URLs whose scheme is mistyped (so they never parse as URLs and no password is known to
  * cut out), a URL that parses but names nothing that answers, and a password with an "@" in it.
  */
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { redactUrl } from "../../src/index.ts";
 import { runCli } from "../service/support/cli-process.ts";
-
-setDefaultTimeout(60_000);
 
 const SECRET = "secretpw";
 

@@ -4,11 +4,14 @@
  * Requests sent while the process is dead get no answer (there is no one to answer); none waits
  * longer than 3 s, and once restarted the service serves again.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { makeTempDir } from "../support/temp-dir.ts";
-import { assertFaultRun, runFault } from "./support/fault-run.ts";
+import { assertFaultRun, FAULT_TEST_TIMEOUT_MS, runFault } from "./support/fault-run.ts";
 import { type PostgresService, startPostgresService } from "./support/postgres-service.ts";
 import { type ServiceProcess, startServiceProcess } from "./support/service-process.ts";
+
+// Per file (a preload's default reaches the first file only, oven-sh/bun#43787): each run is ~30 s.
+setDefaultTimeout(FAULT_TEST_TIMEOUT_MS);
 
 const KILL_AT_MS = [4_000, 10_000, 16_000];
 

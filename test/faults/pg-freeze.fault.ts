@@ -5,11 +5,14 @@
  * the service's storage deadline), /health stays 200 within 1 s, the service serves again within
  * 2 s of the thaw, nothing acknowledged is lost; SIGTERM while frozen exits within the grace period.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { assertFaultRun, runFault } from "./support/fault-run.ts";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { assertFaultRun, FAULT_TEST_TIMEOUT_MS, runFault } from "./support/fault-run.ts";
 import { type PostgresService, startPostgresService } from "./support/postgres-service.ts";
 import { type ProbeRecord, startProbes } from "./support/probes.ts";
 import { reportFigures } from "./support/results.ts";
+
+// Per file (a preload's default reaches the first file only, oven-sh/bun#43787): each run is ~30 s.
+setDefaultTimeout(FAULT_TEST_TIMEOUT_MS);
 
 const FROZEN_MS = 5_000;
 const GRACE_MS = 15_000;

@@ -7,11 +7,20 @@
  *    /ready (readiness) is 503 while it is down, within 3 s;
  *  - SIGTERM with the database gone: `bun run start` exits 0 within its grace period.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { assertFaultRun, type FaultWindow, REQUEST_BOUND_MS, runFault } from "./support/fault-run.ts";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import {
+  assertFaultRun,
+  FAULT_TEST_TIMEOUT_MS,
+  type FaultWindow,
+  REQUEST_BOUND_MS,
+  runFault,
+} from "./support/fault-run.ts";
 import { type PostgresService, startPostgresService } from "./support/postgres-service.ts";
 import { type ProbeRecord, startProbes } from "./support/probes.ts";
 import { reportFigures } from "./support/results.ts";
+
+// Per file (a preload's default reaches the first file only, oven-sh/bun#43787): each run is ~30 s.
+setDefaultTimeout(FAULT_TEST_TIMEOUT_MS);
 
 const DOWN_MS = 5_000;
 /** `bun run start` lets in-flight requests finish for up to 10 s; compose gives it 30 s. */
@@ -61,23 +70,40 @@ describe("fault: PostgreSQL down for 5 s under load, then gone at shutdown", () 
     const during = run.load.records.filter((r) =>
       outages.some((o) => r.at >= o.start && r.at + r.ms <= o.end),
     );
-    expect(during.length).toBeGreaterThan(100);
-    expect(during.filter((r) => r.status !== 503)).toEqual([]);
-    expect(during.filter((r) => r.error !== "STORAGE_UNAVAILABLE")).toEqual([]);
-
     const inOutage = (p: ProbeRecord) => outages.some((o) => p.at >= o.start && p.at + p.ms <= o.end);
     const health = probes.filter((p) => p.path === "health");
     const ready = probes.filter((p) => p.path === "ready");
-    expect(health.filter((p) => p.status !== 200 || p.ms > 1_000)).toEqual([]);
-    expect(health.filter(inOutage).length).toBeGreaterThan(5);
-    expect(health.filter(inOutage).filter((p) => p.database !== "down")).toEqual([]);
-    expect(
-      health
-        .filter((p) => !inOutage(p) && p.at > (run.windows.at(-1)?.end ?? 0) + 1_000)
-        .map((p) => p.database),
-    ).toContain("up");
-    expect(ready.filter(inOutage).length).toBeGreaterThan(3);
-    expect(ready.filter(inOutage).filter((p) => p.status !== 503 || p.ms > REQUEST_BOUND_MS)).toEqual([]);
+    const lastEnd = run.windows.at(-1)?.end ?? 0;
+    // One object, so that a failure shows every figure at once.
+    expect({
+      requestsDuringOutage: during.length > 100,
+      servedDuringOutage: during
+        .filter((r) => r.status !== 503 || r.error !== "STORAGE_UNAVAILABLE")
+        .slice(0, 5),
+      healthNot200Within1s: health.filter((p) => p.status !== 200 || p.ms > 1_000).slice(0, 5),
+      healthProbesInOutage: health.filter(inOutage).length > 5,
+      healthUpInOutage: health
+        .filter(inOutage)
+        .filter((p) => p.database !== "down")
+        .slice(0, 5),
+      healthUpAfter: health
+        .filter((p) => !inOutage(p) && p.at > lastEnd + 1_000)
+        .some((p) => p.database === "up"),
+      readyProbesInOutage: ready.filter(inOutage).length > 3,
+      readyNot503Within3s: ready
+        .filter(inOutage)
+        .filter((p) => p.status !== 503 || p.ms > REQUEST_BOUND_MS)
+        .slice(0, 5),
+    }).toEqual({
+      requestsDuringOutage: true,
+      servedDuringOutage: [],
+      healthNot200Within1s: [],
+      healthProbesInOutage: true,
+      healthUpInOutage: [],
+      healthUpAfter: true,
+      readyProbesInOutage: true,
+      readyNot503Within3s: [],
+    });
 
     // Shutdown with the database gone: within the grace period, exit 0.
     await pg.cluster.stop("immediate");

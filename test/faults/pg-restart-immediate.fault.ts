@@ -3,9 +3,12 @@
  * times during 20 s of load from 20 clients: the service stays up, answers every request within
  * 3 s (503 at worst), serves again within 2 s of the server's return, and loses no acknowledged scan.
  */
-import { afterAll, beforeAll, describe, test } from "bun:test";
-import { assertFaultRun, runFault } from "./support/fault-run.ts";
+import { afterAll, beforeAll, describe, setDefaultTimeout, test } from "bun:test";
+import { assertFaultRun, FAULT_TEST_TIMEOUT_MS, runFault } from "./support/fault-run.ts";
 import { type PostgresService, startPostgresService } from "./support/postgres-service.ts";
+
+// Per file (a preload's default reaches the first file only, oven-sh/bun#43787): each run is ~30 s.
+setDefaultTimeout(FAULT_TEST_TIMEOUT_MS);
 
 describe("fault: PostgreSQL restart -m immediate under load", () => {
   let pg: PostgresService;

@@ -3,9 +3,12 @@
  * load from 20 clients (the trigger of the postgres.js nextWrite crash, patches/): the service
  * stays up, answers within 3 s, serves again within 2 s, and loses no acknowledged scan.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { assertFaultRun, runFault } from "./support/fault-run.ts";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { assertFaultRun, FAULT_TEST_TIMEOUT_MS, runFault } from "./support/fault-run.ts";
 import { FAULT_DATABASE, type PostgresService, startPostgresService } from "./support/postgres-service.ts";
+
+// Per file (a preload's default reaches the first file only, oven-sh/bun#43787): each run is ~30 s.
+setDefaultTimeout(FAULT_TEST_TIMEOUT_MS);
 
 describe("fault: pg_terminate_backend on the service's connections under load", () => {
   let pg: PostgresService;

@@ -2,15 +2,12 @@
  * compose.yaml, Dockerfile and .env.example are what a new user meets first; these checks keep
  * them in step with the configuration contract (DESIGN.md "Configuration").
  */
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../src/config/index.ts";
 import { SQLiteBackend } from "../../src/index.ts";
 import { startService } from "../../src/service/index.ts";
 import { freePort } from "../faults/support/pg-cluster.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 const root = join(import.meta.dir, "..", "..");
 const read = (name: string) => Bun.file(join(root, name)).text();

@@ -5,15 +5,13 @@
  * 503, and once the server answers again requests succeed. The silence is a TCP proxy that stops
  * forwarding, in front of this suite's own database on the shared server.
  */
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { PostgresDatabase } from "../../src/backends/postgres/index.ts";
 import { runMigrations } from "../../src/index.ts";
 import { type RunningService, startService } from "../../src/service/index.ts";
 import { describePostgres } from "../support/postgres.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
 import { scanBody } from "./support/fixtures.ts";
-
-setDefaultTimeout(60_000);
 
 async function timed(
   url: string,

@@ -26,7 +26,7 @@ export function healthRoutes(app: ServiceApp) {
             schema_version: db.schemaVersion,
             database: db.database,
           };
-          if (backend.backendName === "postgres") {
+          if (backend.capabilities.pooled) {
             const stats = backend.poolStats();
             body.pool = { open: stats.open, idle: stats.idle, max: stats.max };
           }

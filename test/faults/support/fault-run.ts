@@ -50,6 +50,8 @@ export interface FaultRunResult {
 }
 
 export const REQUEST_BOUND_MS = 3_000;
+/** Per-test timeout for the fault files: a run is 20 s of load plus set-up and checks. */
+export const FAULT_TEST_TIMEOUT_MS = 180_000;
 export const RECOVERY_BOUND_MS = 2_000;
 
 export async function runFault(options: FaultRunOptions): Promise<FaultRunResult> {
