@@ -1,5 +1,6 @@
 // The backend contract: what migrate, the repositories and the service may import from backends/.
 // The concrete backends are opened by storage/ (or imported from src/index.ts by embedders).
+export { BACKEND_NAMES, type BackendName } from "../config/index.ts";
 export * from "./database-backend.ts";
 export {
   CHECK_VIOLATION,
@@ -13,3 +14,4 @@ export {
   UNIQUE_VIOLATION,
 } from "./driver-errors.ts";
 export { JoinedTransaction } from "./joined-transaction.ts";
+export { type BackendOperation, type OperationObserver, TimedBackend } from "./timed-backend.ts";

@@ -1,11 +1,11 @@
-import { type DatabaseBackend, JoinedTransaction } from "../backends/index.ts";
-import { redactUrl } from "../errors/index.ts";
+import { type DatabaseBackend, JoinedTransaction, TimedBackend } from "../backends/index.ts";
+import { describeError, getLogger, type Logger } from "../log/index.ts";
 import { createRepositories, KEY_CHANGES_CHANNEL, type Repositories } from "../repositories/index.ts";
 import { type KeyVerifier, keptKeyVerifier, type OpenModeCheck, openModeCheck } from "./auth.ts";
 import { DatabaseHealthCheck } from "./database-health.ts";
 import type { RequestContext } from "./endpoint.ts";
-import type { ErrorLogger } from "./error-response.ts";
 import { KeyStateFreshness } from "./key-state.ts";
+import { ServiceMetrics } from "./observability/service-metrics.ts";
 import { type UsageEntry, UsageRecorder } from "./usage-recorder.ts";
 
 /** What an audited change says about itself; who, from where and when are filled in. */
@@ -19,12 +19,14 @@ export interface ChangeRecord {
 
 /** State shared by every route of one running service. */
 export interface ServiceApp {
+  /** The caller's backend, behind a wrapper that times each call for the metrics. */
   backend: DatabaseBackend;
   repos: Repositories;
   keys: KeyVerifier;
   /** Whether the service is open, for requests without a valid key. */
   openMode: OpenModeCheck;
-  log: ErrorLogger;
+  logger: Logger;
+  metrics: ServiceMetrics;
   readyTimeoutMs: number;
   /** What GET /health reports about the database (bounded wait, last schema version kept). */
   databaseHealth: DatabaseHealthCheck;
@@ -48,7 +50,8 @@ export interface ServiceApp {
 
 export interface ServiceAppOptions {
   backend: DatabaseBackend;
-  log?: ErrorLogger;
+  /** Default: the process's logger (src/log). */
+  logger?: Logger;
   readyTimeoutMs?: number;
   usageBatchSize?: number;
   usageIntervalMs?: number;
@@ -60,16 +63,18 @@ const KEY_TOUCH_INTERVAL_MS = 60_000;
 const CLOSE_DRAIN_TIMEOUT_MS = 3_000;
 
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
-  const { backend } = options;
-  const log = options.log ?? ((line: string) => console.error(line));
+  const logger = options.logger ?? getLogger();
+  const metrics = new ServiceMetrics();
+  const backend = new TimedBackend(options.backend, metrics.observeQuery);
   const repos = createRepositories(backend);
   const usage = new UsageRecorder(
     // Entries are made by recordUsage below, already within the columns' bounds; the
     // repository writes a batch as one statement, all rows or none.
     (entries: readonly UsageEntry[]) =>
       repos.apiUsage.recordMany(entries.map((e) => ({ ...e, timestamp: new Date(e.timestamp) }))),
-    { log, batchSize: options.usageBatchSize, intervalMs: options.usageIntervalMs },
+    { logger, batchSize: options.usageBatchSize, intervalMs: options.usageIntervalMs },
   );
+  metrics.bind({ backend, usage, schemaVersion: () => repos.schema.version() });
   /*
    * Answers about keys are kept only while the backend can tell this process of every key change
    * (key-state.ts): a live LISTEN on PostgreSQL. SQLite has no such signal and reads every time,
@@ -89,7 +94,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     repos,
     keys,
     openMode: openModeCheck(repos.apiKeys, watch === null ? null : freshness),
-    log,
+    logger,
+    metrics,
     readyTimeoutMs: options.readyTimeoutMs ?? 2000,
     databaseHealth: new DatabaseHealthCheck(() => repos.schema.version()),
     usage,
@@ -110,9 +116,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
         .touchLastUsed(keyId, new Date(now))
         .catch((error: unknown) => {
           lastTouched.delete(keyId);
-          log(
-            `api_keys: could not stamp last_used: ${redactUrl(error instanceof Error ? error.message : String(error))}`,
-          );
+          logger.warn({ key_id: keyId, error: describeError(error) }, "api_keys: could not stamp last_used");
         })
         .finally(() => pendingTouches.delete(touch));
       pendingTouches.add(touch);
@@ -131,7 +135,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       ]);
       clearTimeout(timer);
       if (!drained)
-        log(`shutdown: usage counts not written within ${CLOSE_DRAIN_TIMEOUT_MS} ms were not written`);
+        logger.warn(`shutdown: usage counts still unwritten after ${CLOSE_DRAIN_TIMEOUT_MS} ms are dropped`);
     },
     change(rc, work) {
       // Read before the work: the socket may be gone by the time the audit row is written.

@@ -4,10 +4,11 @@
  */
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { DEFAULT_CONFIG } from "../../src/config/index.ts";
+import { DEFAULT_CONFIG, DEFAULT_LOG_SETTINGS } from "../../src/config/index.ts";
 import { SQLiteBackend } from "../../src/index.ts";
 import { startService } from "../../src/service/index.ts";
 import { freePort } from "../faults/support/pg-cluster.ts";
+import { captureLog } from "../support/capture-log.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const read = (name: string) => Bun.file(join(root, name)).text();
@@ -153,7 +154,7 @@ describe("health checks (Dockerfile HEALTHCHECK, compose healthcheck)", () => {
     const probe = await dockerfileProbe();
     const backend = await SQLiteBackend.open(":memory:");
     const port = await freePort();
-    const service = startService({ backend, host: "127.0.0.1", port, log: () => {} });
+    const service = startService({ backend, host: "127.0.0.1", port, logger: captureLog("error").logger });
     try {
       expect(await runProbe(probe, port)).toBe(0);
       // Liveness: a database that no longer answers does not make the container unhealthy.
@@ -180,6 +181,8 @@ describe(".env.example", () => {
       MALWAR_POSTGRES_PREPARE: String(DEFAULT_CONFIG.postgresPrepare),
       MALWAR_HOST: DEFAULT_CONFIG.host,
       MALWAR_PORT: String(DEFAULT_CONFIG.port),
+      MALWAR_LOG_FORMAT: DEFAULT_LOG_SETTINGS.format,
+      MALWAR_LOG_LEVEL: DEFAULT_LOG_SETTINGS.level,
     };
     const assignments = new Map<string, string>();
     for (const line of text.split("\n")) {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { PostgresDatabase } from "../../src/backends/postgres/index.ts";
 import { runMigrations } from "../../src/index.ts";
 import { type RunningService, startService } from "../../src/service/index.ts";
+import { captureLog } from "../support/capture-log.ts";
 import { describePostgres } from "../support/postgres.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
 import { scanBody } from "./support/fixtures.ts";
@@ -34,7 +35,7 @@ describePostgres("a database that goes silent", (db) => {
     url.port = String(proxy.port);
     backend = await PostgresDatabase.create(url.toString(), { min: 2, max: 4 });
     await runMigrations(backend);
-    service = startService({ backend, port: 0, log: () => {} });
+    service = startService({ backend, port: 0, logger: captureLog("error").logger });
   });
   afterAll(async () => {
     proxy?.thaw();

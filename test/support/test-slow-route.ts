@@ -16,10 +16,20 @@ export function testSlowRoutes(app: ServiceApp) {
     "/api/v1/test/slow": endpoint(app, {
       GET: {
         permission: null,
-        async handle({ url }) {
+        doc: {
+          summary: "Test only: answers after a delay (mounted for shutdown tests)",
+          query: slowQuery,
+          responses: {
+            200: {
+              description: "Slept",
+              schema: z.object({ slept_ms: z.number().int(), database: z.boolean() }),
+            },
+          },
+        },
+        async handle({ url, requestId }) {
           const { ms } = parseOrThrow(slowQuery, queryObject(url), "query");
           // Tests wait for this line before signalling, so the request is known to be in flight.
-          app.log(`test/slow: request started (${ms} ms)`);
+          app.logger.info({ request_id: requestId }, `test/slow: request started (${ms} ms)`);
           await Bun.sleep(ms);
           const row = await app.backend.fetchOne<{ ok: unknown }>("SELECT 1 AS ok");
           return json({ slept_ms: ms, database: Number(row?.ok) === 1 });

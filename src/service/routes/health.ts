@@ -1,6 +1,7 @@
 import { probeDatabase } from "../database-probe.ts";
 import { endpoint } from "../endpoint.ts";
 import { errorBody, json } from "../json.ts";
+import * as out from "../schemas/responses.ts";
 import type { ServiceApp } from "../service-app.ts";
 
 /** How long GET /health waits for the database before saying it is down (liveness: under 1 s). */
@@ -17,6 +18,10 @@ export function healthRoutes(app: ServiceApp) {
     "/api/v1/health": endpoint(app, {
       GET: {
         permission: null,
+        doc: {
+          summary: "Liveness: the process serves; names the backend and schema version",
+          responses: { 200: { description: "Alive", schema: out.healthOut } },
+        },
         async handle() {
           const backend = app.backend;
           const db = await app.databaseHealth.check(HEALTH_PROBE_MS);
@@ -37,6 +42,13 @@ export function healthRoutes(app: ServiceApp) {
     "/api/v1/ready": endpoint(app, {
       GET: {
         permission: null,
+        doc: {
+          summary: "Readiness: 200 while the database answers, else 503",
+          responses: {
+            200: { description: "Ready", schema: out.readyOut },
+            503: { description: "The database does not answer", schema: out.errorOut },
+          },
+        },
         async handle() {
           const result = await probeDatabase(app.backend, app.readyTimeoutMs);
           if (result.ready) return json({ status: "ready" });
