@@ -1,13 +1,12 @@
 /**
  * W6's yardstick: a bare Bun.serve doing the same repository work per request as the service's
  * route with no validation, auth or usage counting, so the difference from the service is the
- * HTTP layer's own cost. For GET that is getScanWithDetails; for POST, saveScan and the audit
- * row that DESIGN.md requires of every change, in one transaction, as the service writes them
- * (leaving the audit row out would charge a storage write the contract demands to the HTTP layer).
+ * HTTP layer's own cost. For GET that is getScanWithDetails; for POST, saveScan with the audit
+ * row that DESIGN.md requires of every change, in one write, as the service writes them (leaving
+ * the audit row out would charge a storage write the contract demands to the HTTP layer).
  */
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
-import { JoinedTransaction } from "../../src/backends/joined-transaction.ts";
-import { AuditLogRepository, type NewScanWithDetails, ScanRepository } from "../../src/repositories/index.ts";
+import { type NewScanWithDetails, ScanRepository } from "../../src/repositories/index.ts";
 
 export function startBareServer(backend: DatabaseBackend): { url: string; stop(): Promise<void> } {
   const scans = new ScanRepository(backend);
@@ -25,12 +24,10 @@ export function startBareServer(backend: DatabaseBackend): { url: string; stop()
         POST: async (req, srv) => {
           const input = (await req.json()) as NewScanWithDetails;
           const ip = srv.requestIP(req)?.address ?? "";
-          // The same statements as the service: scan, findings and audit row in one transaction,
-          // saveScan joining it rather than opening a savepoint.
-          const stored = await backend.transaction(async (tx) => {
-            const flat = new JoinedTransaction(tx);
-            const scan = await new ScanRepository(flat).saveScan(input);
-            await new AuditLogRepository(flat).append({
+          // The same write as the service: scan, findings and audit row as one insertRowSets
+          // (one statement on PostgreSQL, one transaction on SQLite).
+          const stored = await scans.saveScan(input, {
+            audit: (scan, counts) => ({
               event_type: "scan_created",
               actor: "anonymous",
               resource_type: "scan",
@@ -41,12 +38,10 @@ export function startBareServer(backend: DatabaseBackend): { url: string; stop()
                 path: "/api/v1/scans",
                 role: "admin",
                 verdict: scan.verdict,
-                findings: scan.findings.length,
-                url_analysis: scan.url_analysis.length,
+                ...counts,
               },
               ip_address: ip,
-            });
-            return scan;
+            }),
           });
           return Response.json(stored, { status: 201 });
         },
