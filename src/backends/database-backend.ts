@@ -75,6 +75,15 @@ export abstract class DatabaseBackend {
     return null;
   }
 
+  /**
+   * Resolves when the database answers and can take writes; rejects with the StorageError that
+   * says why not (a permanent fault such as a read-only file or a full disk has one of the kinds
+   * in storage-faults.ts as its code). Readiness probes call it.
+   */
+  async checkReady(): Promise<void> {
+    await this.fetchOne("SELECT 1 AS ok");
+  }
+
   /** Both backends auto-commit outside `transaction`; kept for the Python seed's interface. */
   async commit(): Promise<void> {}
 

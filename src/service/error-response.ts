@@ -1,3 +1,4 @@
+import { permanentFaultCause } from "../backends/storage-faults.ts";
 import {
   ConflictError,
   MalwarError,
@@ -29,6 +30,11 @@ export function errorResponse(error: unknown, log: ErrorLogger = defaultLogger):
   }
   if (error instanceof NotFoundError) return json(errorBody("NOT_FOUND", error.message), 404);
   if (error instanceof ConflictError) return json(errorBody("CONFLICT", error.message), 409);
+  const fault = permanentFaultCause(error);
+  if (fault !== null) {
+    log(`storage fault while handling a request: ${describe(error)}`);
+    return json(errorBody("STORAGE_FAULT", `The storage backend cannot serve this request: ${fault}.`), 503);
+  }
   if (error instanceof StorageError) {
     log(`storage error while handling a request: ${describe(error)}`);
     return json(

@@ -1,0 +1,96 @@
+/**
+ * Runs in a Worker thread. With synchronous=NORMAL a checkpoint is where SQLite fsyncs, and the
+ * automatic one runs inside whichever commit crosses the threshold, stalling that request and the
+ * whole event loop with it. Here each watched file gets its own connection that checkpoints on a
+ * timer, so the fsyncs happen on this thread while the backend's thread keeps answering.
+ */
+import { type FromWorker, RESTART_WANTED, type ToWorker } from "./checkpoint-protocol.ts";
+import { SqliteConnection } from "./sqlite-connection.ts";
+
+declare const self: Worker;
+
+interface Watched {
+  connection: SqliteConnection;
+  restartFrames: number;
+  /** Frames in the WAL at the last checkpoint. */
+  logFrames: number;
+  flags: Int32Array;
+}
+
+const watched = new Map<number, Watched>();
+let timer: ReturnType<typeof setInterval> | undefined;
+let intervalMs = Number.POSITIVE_INFINITY;
+
+function reply(message: FromWorker): void {
+  self.postMessage(message);
+}
+
+function tick(): void {
+  for (const entry of watched.values()) {
+    try {
+      // Readers in other processes keep the WAL from starting over, so it would grow without
+      // end; RESTART holds writers off while it copies what is left and waits (busy_timeout) for
+      // those readers, and the next commit rewinds the log. PASSIVE never holds anyone up.
+      const mode = entry.logFrames >= entry.restartFrames ? "RESTART" : "PASSIVE";
+      if (mode === "RESTART") Atomics.store(entry.flags, RESTART_WANTED, 1);
+      let result: ReturnType<SqliteConnection["checkpoint"]>;
+      try {
+        result = entry.connection.checkpoint(mode);
+      } finally {
+        if (mode === "RESTART") Atomics.store(entry.flags, RESTART_WANTED, 0);
+      }
+      entry.logFrames = mode === "RESTART" && !result.busy ? 0 : result.logFrames;
+    } catch {
+      // Locked by another process's checkpoint: the next tick tries again.
+    }
+  }
+}
+
+function schedule(ms: number): void {
+  if (timer !== undefined && ms >= intervalMs) return;
+  if (timer !== undefined) clearInterval(timer);
+  intervalMs = ms;
+  timer = setInterval(tick, ms);
+}
+
+self.onmessage = async (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  if (message.type === "watch") {
+    try {
+      const connection = await SqliteConnection.open(message.path, {
+        busyTimeoutMs: message.busyTimeoutMs,
+        synchronous: message.synchronous,
+        statementCacheSize: 4,
+        journalSizeLimitBytes: message.journalSizeLimitBytes,
+      });
+      connection.setAutoCheckpoint(0);
+      watched.set(message.id, {
+        connection,
+        restartFrames: message.restartFrames,
+        logFrames: 0,
+        flags: new Int32Array(message.flags),
+      });
+      schedule(message.intervalMs);
+      reply({ type: "watching", id: message.id });
+    } catch (error) {
+      reply({
+        type: "failed",
+        id: message.id,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+    return;
+  }
+  const entry = watched.get(message.id);
+  watched.delete(message.id);
+  try {
+    entry?.connection.close();
+  } finally {
+    if (watched.size === 0 && timer !== undefined) {
+      clearInterval(timer);
+      timer = undefined;
+      intervalMs = Number.POSITIVE_INFINITY;
+    }
+    reply({ type: "unwatched", id: message.id });
+  }
+};
