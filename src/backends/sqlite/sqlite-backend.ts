@@ -2,11 +2,12 @@ import { resolve } from "node:path";
 import { StorageError } from "../../errors/index.ts";
 import type { DatabaseBackend, PoolStats } from "../database-backend.ts";
 import { DATABASE_BUSY, DriverError } from "../driver-errors.ts";
-import { isPermanentFault, permanentFaultCause } from "../storage-faults.ts";
+import { DISK_FULL, isPermanentFault, permanentFaultCause, READ_ONLY } from "../storage-faults.ts";
 import { type BackgroundCheckpoints, checkpointInBackground } from "./background-checkpoints.ts";
 import { GroupCommit } from "./group-commit.ts";
 import { SqliteConnection, type SqliteConnectionOptions } from "./sqlite-connection.ts";
 import { SqliteSession } from "./sqlite-session.ts";
+import { whyUnwritable } from "./unwritable.ts";
 
 export interface SQLiteOpenOptions {
   /** How long a statement waits for another connection's write lock (ms). Default 5000. */
@@ -86,13 +87,18 @@ export class SQLiteBackend extends SqliteSession {
       statementCacheSize: options.statementCacheSize ?? DEFAULTS.statementCacheSize,
       journalSizeLimitBytes: JOURNAL_SIZE_LIMIT_BYTES,
     };
-    const connection = await SqliteConnection.open(path, settings);
+    let connection: SqliteConnection;
+    try {
+      connection = await SqliteConnection.open(path, settings);
+    } catch (error) {
+      throw isPlainFile(path) ? explainFault(path, error) : error;
+    }
     if (isPlainFile(path)) {
       try {
         connection.probeWrite(settings.busyTimeoutMs);
       } catch (error) {
         connection.close();
-        throw cannotWrite(path, error);
+        throw explainFault(path, error);
       }
     }
     const backend = new SQLiteBackend(connection, path, options.groupCommit ?? true);
@@ -155,7 +161,7 @@ export class SQLiteBackend extends SqliteSession {
       })
       .catch((error: unknown) => {
         if (error instanceof StorageError && error.code === DATABASE_BUSY) return;
-        throw error;
+        throw explainFault(this.path, error);
       });
   }
 
@@ -193,13 +199,19 @@ function isWrite(text: string): boolean {
   return WRITE.test(text);
 }
 
-/** The one-line reason `bun run start` prints: which file, what is wrong, SQLite's code. */
-function cannotWrite(path: string, error: unknown): StorageError {
-  if (!isPermanentFault(error))
-    return error instanceof StorageError ? error : new StorageError(String(error));
+/**
+ * A permanent fault restated with the file's name and, when the filesystem can tell, the real
+ * cause ("the filesystem is read-only" where SQLite says "unable to open database file"): the
+ * one line `bun run start` prints, and what /ready says. Other errors pass through unchanged.
+ */
+function explainFault(path: string, error: unknown): unknown {
+  if (!isPermanentFault(error)) return error;
   const driverCode = error instanceof DriverError ? error.driverCode : undefined;
+  const found = whyUnwritable(path);
+  const code = found === null ? error.code : found.readOnly ? READ_ONLY : DISK_FULL;
+  const cause = found?.reason ?? permanentFaultCause(error);
   return new DriverError(
-    `SQLite database ${JSON.stringify(path)} cannot be written: ${permanentFaultCause(error)}${driverCode ? ` (${driverCode})` : ""}`,
-    { code: error.code, driverCode, cause: error },
+    `SQLite database ${JSON.stringify(path)} cannot be written: ${cause}${driverCode ? ` (${driverCode})` : ""}`,
+    { code, driverCode, cause: error },
   );
 }
