@@ -12,7 +12,7 @@ declare const self: Worker;
 interface Watched {
   connection: SqliteConnection;
   restartFrames: number;
-  /** Frames in the WAL at the last checkpoint. */
+  /** Frames in the WAL when it was last checkpointed. */
   logFrames: number;
   flags: Int32Array;
 }
@@ -27,21 +27,20 @@ function reply(message: FromWorker): void {
 
 function tick(): void {
   for (const entry of watched.values()) {
+    // Readers in other processes keep the WAL from starting over, so it would grow without end:
+    // past the threshold, RESTART holds writers off while it copies what is left and waits
+    // (busy_timeout) for those readers, and the next commit rewinds the log. Below it, PASSIVE
+    // copies what it can without holding anyone up. (Measured: a PASSIVE before the RESTART, or
+    // spacing RESTARTs out, let four busy processes grow the WAL past 64 MB.)
+    const restart = entry.logFrames >= entry.restartFrames;
+    if (restart) Atomics.store(entry.flags, RESTART_WANTED, 1);
     try {
-      // Readers in other processes keep the WAL from starting over, so it would grow without
-      // end; RESTART holds writers off while it copies what is left and waits (busy_timeout) for
-      // those readers, and the next commit rewinds the log. PASSIVE never holds anyone up.
-      const mode = entry.logFrames >= entry.restartFrames ? "RESTART" : "PASSIVE";
-      if (mode === "RESTART") Atomics.store(entry.flags, RESTART_WANTED, 1);
-      let result: ReturnType<SqliteConnection["checkpoint"]>;
-      try {
-        result = entry.connection.checkpoint(mode);
-      } finally {
-        if (mode === "RESTART") Atomics.store(entry.flags, RESTART_WANTED, 0);
-      }
-      entry.logFrames = mode === "RESTART" && !result.busy ? 0 : result.logFrames;
+      const result = entry.connection.checkpoint(restart ? "RESTART" : "PASSIVE");
+      entry.logFrames = restart && !result.busy ? 0 : result.logFrames;
     } catch {
       // Locked by another process's checkpoint: the next tick tries again.
+    } finally {
+      if (restart) Atomics.store(entry.flags, RESTART_WANTED, 0);
     }
   }
 }

@@ -22,7 +22,7 @@ export interface SQLiteOpenOptions {
   /**
    * "background" (the default for a file): a worker thread with its own connection checkpoints
    * the WAL every 20 ms, so no commit pays for a checkpoint's fsyncs, and forces the WAL to start
-   * over once it passes ~4 MB even while other processes keep reading. "inline": SQLite's own
+   * over once it passes ~8 MB even while other processes keep reading. "inline": SQLite's own
    * automatic checkpoint inside the committing call. In-memory databases have no WAL.
    */
   checkpoints?: "background" | "inline";
@@ -36,8 +36,8 @@ export interface SQLiteOpenOptions {
 
 /** The WAL is cut back to this when it starts over (PRAGMA journal_size_limit). */
 const JOURNAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
-/** Frames (pages) in the WAL above which the worker forces it to start over (~16 MB). */
-const RESTART_FRAMES = 4096;
+/** Frames (pages) in the WAL above which the worker forces it to start over (~8 MB). */
+const RESTART_FRAMES = 2048;
 /** Longest a writer defers to the worker's RESTART before racing it for the lock. */
 const RESTART_WAIT_MS = 250;
 /** SQLite's own default threshold for its automatic checkpoint, in pages. */
