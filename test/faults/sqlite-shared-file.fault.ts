@@ -100,12 +100,18 @@ describe("fault: four services on one SQLite file under load", () => {
       await sampler;
 
       let unreadable = 0;
-      for (const a of acknowledged) {
-        const other = services[(a.by + 1) % services.length] as StartedProcess;
-        const res = await fetch(`${other.url}/api/v1/scans/${encodeURIComponent(a.id)}`);
-        const body = (await res.json()) as { findings?: unknown[] };
-        if (res.status !== 200 || body.findings?.length !== a.findings) unreadable++;
-      }
+      let checked = 0;
+      expect(new Set(acknowledged.map((a) => a.id)).size).toBe(acknowledged.length);
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          for (let a = acknowledged[checked++]; a !== undefined; a = acknowledged[checked++]) {
+            const other = services[(a.by + 1) % services.length] as StartedProcess;
+            const res = await fetch(`${other.url}/api/v1/scans/${encodeURIComponent(a.id)}`);
+            const body = (await res.json()) as { findings?: unknown[] };
+            if (res.status !== 200 || body.findings?.length !== a.findings) unreadable++;
+          }
+        }),
+      );
       const busy = services.reduce(
         (n, s) => n + (s.stderr.text().match(/SQLITE_BUSY|database is locked/g)?.length ?? 0),
         0,
