@@ -28,25 +28,3 @@ export function isPermanentFault(error: unknown): error is StorageError {
 export function permanentFaultCause(error: unknown): string | null {
   return isPermanentFault(error) ? (CAUSES[error.code] as string) : null;
 }
-
-/*
- * SQLite's primary result codes (an extended code such as SQLITE_IOERR_WRITE starts with its
- * primary one). SQLITE_BUSY and SQLITE_LOCKED stay transient: another connection lets go soon.
- */
-const SQLITE_PERMANENT: readonly [string, string][] = [
-  ["SQLITE_READONLY", READ_ONLY],
-  ["SQLITE_FULL", DISK_FULL],
-  ["SQLITE_IOERR", IO_ERROR],
-  ["SQLITE_CANTOPEN", CANNOT_OPEN],
-  ["SQLITE_CORRUPT", CORRUPT],
-  ["SQLITE_NOTADB", CORRUPT],
-];
-
-/** The permanent kind of an SQLite result code, or undefined when it is not one. */
-export function permanentKindOfSqliteCode(code: string | undefined): string | undefined {
-  if (code === undefined) return undefined;
-  for (const [prefix, kind] of SQLITE_PERMANENT) {
-    if (code === prefix || code.startsWith(`${prefix}_`)) return kind;
-  }
-  return undefined;
-}

@@ -1,5 +1,4 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { permanentFaultCause } from "../backends/storage-faults.ts";
+import { type DatabaseBackend, permanentFaultCause } from "../backends/index.ts";
 
 export type Readiness =
   | { ready: true }

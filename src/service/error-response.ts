@@ -1,4 +1,4 @@
-import { permanentFaultCause } from "../backends/storage-faults.ts";
+import { permanentFaultCause } from "../backends/index.ts";
 import {
   ConflictError,
   MalwarError,

@@ -5,7 +5,7 @@
  * timer, so the fsyncs happen on this thread while the backend's thread keeps answering.
  */
 import { type FromWorker, RESTART_WANTED, type ToWorker } from "./checkpoint-protocol.ts";
-import { SqliteConnection } from "./sqlite-connection.ts";
+import { SqliteConnection } from "./connection.ts";
 
 declare const self: Worker;
 

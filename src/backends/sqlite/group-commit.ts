@@ -1,14 +1,19 @@
 import { StorageError } from "../../errors/index.ts";
+import { CommitSignals } from "../change-signals.ts";
 import type { DatabaseBackend, PoolStats } from "../database-backend.ts";
 import { QUERY_FAILED } from "../driver-errors.ts";
+import type { SqliteConnection } from "./connection.ts";
 import type { PromiseMutex } from "./promise-mutex.ts";
-import type { SqliteConnection } from "./sqlite-connection.ts";
-import { SqliteSession } from "./sqlite-session.ts";
+import { SqliteSession } from "./session.ts";
 
 /** A caller's transaction inside the shared one: depth 1, so its own nesting uses savepoints. */
 class MemberSession extends SqliteSession {
-  constructor(connection: SqliteConnection, stats: () => PoolStats) {
-    super(connection, 1, stats);
+  /** Change signals of this caller, announced once the shared COMMIT has succeeded. */
+  readonly signals: CommitSignals;
+
+  constructor(connection: SqliteConnection, stats: () => PoolStats, signals = new CommitSignals()) {
+    super(connection, 1, stats, signals);
+    this.signals = signals;
   }
 
   end(reason: string): void {
@@ -32,7 +37,10 @@ interface Member {
 interface Done {
   member: Member;
   value: unknown;
+  signals?: CommitSignals | undefined;
 }
+
+type Outcome = { ok: true; value: unknown; signals?: CommitSignals } | { ok: false; error: unknown };
 
 export interface GroupCommitOptions {
   /** Awaited before BEGIN when it returns a promise (the checkpoint worker wants the lock). */
@@ -180,10 +188,10 @@ export class GroupCommit {
             this.#rollback();
             return false;
           }
-          done.push({ member: m, value: outcome.value });
+          done.push({ member: m, value: outcome.value, signals: outcome.signals });
         } else {
           const outcome = await this.#run(m);
-          if (outcome.ok) done.push({ member: m, value: outcome.value });
+          if (outcome.ok) done.push({ member: m, value: outcome.value, signals: outcome.signals });
           else m.reject(outcome.error);
           if (!outcome.ok && broken === undefined && !this.#connection.inTransaction) broken = outcome.error;
         }
@@ -209,13 +217,15 @@ export class GroupCommit {
         this.#rollback();
       }
     }
-    if (broken === undefined) for (const d of done) d.member.resolve(d.value);
-    else for (const d of done) d.member.reject(broken);
+    if (broken === undefined) {
+      for (const d of done) d.signals?.announce();
+      for (const d of done) d.member.resolve(d.value);
+    } else for (const d of done) d.member.reject(broken);
     return true;
   }
 
   /** The transaction's first caller: its failure is rolled back with the transaction itself. */
-  async #runFirst(member: Member): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+  async #runFirst(member: Member): Promise<Outcome> {
     const work = member.work;
     if (work.kind !== "transaction") {
       try {
@@ -228,14 +238,14 @@ export class GroupCommit {
     try {
       const value = await work.fn(tx);
       tx.end("This transaction has already committed");
-      return { ok: true, value };
+      return { ok: true, value, signals: tx.signals };
     } catch (error) {
       tx.end("This transaction has already rolled back");
       return { ok: false, error };
     }
   }
 
-  async #run(member: Member): Promise<{ ok: true; value: unknown } | { ok: false; error: unknown }> {
+  async #run(member: Member): Promise<Outcome> {
     const work = member.work;
     try {
       if (work.kind === "statement") return { ok: true, value: work.run() };
@@ -248,6 +258,7 @@ export class GroupCommit {
       return { ok: false, error };
     }
     let value: unknown;
+    let signals: CommitSignals | undefined;
     if (work.kind === "atomic") {
       try {
         value = work.run();
@@ -265,6 +276,7 @@ export class GroupCommit {
         return { ok: false, error };
       }
       tx.end("This transaction has already committed");
+      signals = tx.signals;
     }
     try {
       this.#connection.run(RELEASE, NO_VALUES);
@@ -272,7 +284,7 @@ export class GroupCommit {
       this.#rollbackMember();
       return { ok: false, error };
     }
-    return { ok: true, value };
+    return signals === undefined ? { ok: true, value } : { ok: true, value, signals };
   }
 
   #rollbackMember(): void {

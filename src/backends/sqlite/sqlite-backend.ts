@@ -4,9 +4,9 @@ import type { DatabaseBackend, PoolStats } from "../database-backend.ts";
 import { DATABASE_BUSY, DriverError } from "../driver-errors.ts";
 import { DISK_FULL, isPermanentFault, permanentFaultCause, READ_ONLY } from "../storage-faults.ts";
 import { type BackgroundCheckpoints, checkpointInBackground } from "./background-checkpoints.ts";
+import { SqliteConnection, type SqliteConnectionOptions } from "./connection.ts";
 import { GroupCommit } from "./group-commit.ts";
-import { SqliteConnection, type SqliteConnectionOptions } from "./sqlite-connection.ts";
-import { SqliteSession } from "./sqlite-session.ts";
+import { SqliteSession } from "./session.ts";
 import { whyUnwritable } from "./unwritable.ts";
 
 export interface SQLiteOpenOptions {
