@@ -2,6 +2,7 @@ import { Database } from "bun:sqlite";
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { statSync } from "node:fs";
 import { join } from "node:path";
+import { onLocalChange } from "../../src/backends/change-signals.ts";
 import { isUniqueViolation } from "../../src/backends/driver-errors.ts";
 import { SQLiteBackend } from "../../src/backends/sqlite/sqlite-backend.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
@@ -185,6 +186,41 @@ describe("SQLiteBackend: group commit", () => {
     } finally {
       await db.close();
     }
+  });
+
+  test("a grouped caller's change signal is heard after the shared COMMIT, a rolled-back one's never", async () => {
+    await withTable(async (db, path) => {
+      const reader = new Database(path, { readonly: true });
+      const heard: { channel: string; rows: number }[] = [];
+      const stops = ["kept", "dropped"].map((channel) =>
+        onLocalChange(channel, () =>
+          heard.push({
+            channel,
+            rows: (reader.query("SELECT COUNT(*) AS n FROM t").get() as { n: number }).n,
+          }),
+        ),
+      );
+      try {
+        await Promise.all([
+          db.execute("INSERT INTO t (id, who) VALUES (1, 'first')"),
+          db.transaction(async (tx) => {
+            await tx.execute("INSERT INTO t (id, who) VALUES (2, 'kept')");
+            await tx.signalChange("kept");
+          }),
+          outcome(
+            db.transaction(async (tx) => {
+              await tx.execute("INSERT INTO t (id, who) VALUES (3, 'dropped')");
+              await tx.signalChange("dropped");
+              throw new Error("rolled back");
+            }),
+          ),
+        ]);
+      } finally {
+        for (const stop of stops) stop();
+        reader.close();
+      }
+      expect(heard).toEqual([{ channel: "kept", rows: 2 }]);
+    });
   });
 
   test("reads issued while writers are being served see only committed rows", async () => {
