@@ -23,3 +23,4 @@ export {
   permanentFaultCause,
   READ_ONLY,
 } from "./storage-faults.ts";
+export { type BackendOperation, type OperationObserver, TimedBackend } from "./timed-backend.ts";

@@ -147,6 +147,11 @@ export class GroupCommit {
     return this.#pending.length - this.#head;
   }
 
+  /** Writers queued for the next shared transaction. */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
   async #drain(): Promise<void> {
     const hold = this.#options.beforeBegin?.();
     if (hold !== undefined && hold !== null) await hold;

@@ -1,6 +1,7 @@
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { StorageError } from "../../errors/index.ts";
-import type { DatabaseBackend, PoolStats } from "../database-backend.ts";
+import type { DatabaseBackend, PoolStats, StorageStats } from "../database-backend.ts";
 import { DATABASE_BUSY, DriverError } from "../driver-errors.ts";
 import { DISK_FULL, isPermanentFault, permanentFaultCause, READ_ONLY } from "../storage-faults.ts";
 import { type BackgroundCheckpoints, checkpointInBackground } from "./background-checkpoints.ts";
@@ -166,8 +167,14 @@ export class SQLiteBackend extends SqliteSession {
   }
 
   override poolStats(): PoolStats {
-    if (this.#closed) return { open: 0, idle: 0, max: 1 };
-    return { open: 1, idle: this.mutex.idle ? 1 : 0, max: 1 };
+    if (this.#closed) return { open: 0, idle: 0, max: 1, waiting: 0 };
+    const waiting = this.mutex.waiting + (this.#group?.waiting ?? 0);
+    return { open: 1, idle: this.mutex.idle ? 1 : 0, max: 1, waiting };
+  }
+
+  override storageStats(): StorageStats | null {
+    if (this.path === ":memory:" || this.path.startsWith("file::memory:")) return null;
+    return { walBytes: fileSize(`${this.path}-wal`), fileBytes: fileSize(this.path) };
   }
 
   /** Queued work and an open transaction finish first; later calls are refused. */
@@ -214,4 +221,13 @@ function explainFault(path: string, error: unknown): unknown {
     `SQLite database ${JSON.stringify(path)} cannot be written: ${cause}${driverCode ? ` (${driverCode})` : ""}`,
     { code, driverCode, cause: error },
   );
+}
+
+/** 0 for a file that is not there: the WAL exists only between the first write and close. */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
