@@ -45,6 +45,8 @@ function spawn(): Worker {
   const lost = (reason: string) => {
     if (worker !== thread) return;
     worker = null;
+    // A thread that failed may still hold connections (and their locks); end it for good.
+    thread.terminate();
     for (const waiter of waiters.values()) waiter.reject(new Error(reason));
     waiters.clear();
     const callbacks = [...active.values()];

@@ -84,6 +84,9 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   watched.delete(message.id);
   try {
     entry?.connection.close();
+  } catch {
+    // Already gone with its file (a test's directory removed): nothing is left to release, and
+    // an error thrown here would end the thread every other backend relies on.
   } finally {
     if (watched.size === 0 && timer !== undefined) {
       clearInterval(timer);
