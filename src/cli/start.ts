@@ -1,23 +1,36 @@
 /**
  * `bun run start`: serves the API on MALWAR_HOST:MALWAR_PORT with the configured backend.
  *
- * Prints one line (URL, backend, schema version; never a password), plus a notice when no API key
- * exists and the service is open. SIGINT/SIGTERM: stop accepting connections, let in-flight
- * requests finish (up to 10 s), write buffered usage counts, close the backend, exit 0.
- * A configuration or storage failure at start is one line on stderr and exit 1.
+ * Prints each migration it applies (with its duration), then one line (URL, backend, schema
+ * version; never a password), plus a notice when no API key exists and the service is open.
+ * SIGINT/SIGTERM: stop accepting connections, let in-flight requests finish (up to 10 s), write
+ * buffered usage counts, close the backend, exit 0. A configuration or storage failure at start is
+ * one line on stderr and exit 1.
  *
  * MALWAR_TEST_SLOW_ROUTE=1 mounts GET /api/v1/test/slow?ms=N for shutdown tests; never set it
  * in production.
  */
 import type { DatabaseBackend } from "../backends/database-backend.ts";
 import { loadConfig, type StorageConfig } from "../config/index.ts";
-import { MalwarError, redactUrl } from "../errors/index.ts";
-import { schemaVersion } from "../migrate/index.ts";
+import { ConfigurationError } from "../errors/index.ts";
+import { runMigrations, schemaVersion } from "../migrate/index.ts";
 import { ApiKeyRepository } from "../repositories/index.ts";
 import { type RunningService, startService } from "../service/index.ts";
 import { createBackend } from "../storage/index.ts";
+import { errorLine, parseCli, printHelp, runCli } from "./cli-args.ts";
+import { migrationLine } from "./cli-target.ts";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+const USAGE = `usage: bun run start
+
+Serves the HTTP API (under /api/v1) until SIGINT or SIGTERM. Takes no arguments: it is configured
+by the environment (and .env), e.g.
+  MALWAR_HOST / MALWAR_PORT     where it listens (127.0.0.1 / 8000)
+  MALWAR_DB_BACKEND             sqlite (MALWAR_DB_PATH, default malwar.db) or postgres (MALWAR_POSTGRES_URL)
+  MALWAR_AUTO_MIGRATE           apply pending migrations first (true)
+See README.md for every variable.
+  -h, --help   this text`;
 
 function target(config: StorageConfig): string {
   if (config.backend === "sqlite") return `sqlite (${config.dbPath})`;
@@ -29,15 +42,50 @@ function target(config: StorageConfig): string {
   }
 }
 
-function safeMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // Multi-line messages (the missing-driver hint) keep their lines; stacks never reach the user.
-  return redactUrl(message);
+/** Why Bun.serve refused, in terms of the variables the operator set. */
+function listenFailure(error: unknown, host: string, port: number): Error {
+  const code = (error as { code?: unknown })?.code;
+  const where = `MALWAR_HOST=${JSON.stringify(host)} MALWAR_PORT=${port}`;
+  switch (code) {
+    case "EADDRINUSE":
+      return new Error(`cannot listen: ${host}:${port} is already in use (${where})`);
+    case "EADDRNOTAVAIL":
+      return new ConfigurationError(`MALWAR_HOST ${JSON.stringify(host)} is not an address of this machine`);
+    case "EACCES":
+      return new ConfigurationError(`MALWAR_PORT ${port} needs privileges this process lacks (${where})`);
+    case "ENOTFOUND":
+    case "EINVAL":
+    case "ENOENT":
+    case "EAI_AGAIN":
+    case "EAI_NONAME":
+      return new ConfigurationError(
+        `MALWAR_HOST ${JSON.stringify(host)} is not a host name or address this machine can listen on`,
+      );
+    default: {
+      const message = error instanceof Error ? error.message : String(error);
+      return new Error(`cannot listen on ${where}: ${message}`);
+    }
+  }
 }
 
-async function main(): Promise<void> {
+async function openMigrated(config: StorageConfig): Promise<DatabaseBackend> {
+  const backend = await createBackend({ ...config, autoMigrate: false });
+  if (!config.autoMigrate) return backend;
+  try {
+    await runMigrations(backend, { onApplied: (m) => console.log(migrationLine(m)) });
+  } catch (error) {
+    await backend.close().catch(() => {});
+    throw error;
+  }
+  return backend;
+}
+
+async function main(): Promise<number> {
+  if (parseCli({ tool: "start", usage: USAGE, options: {} }, process.argv.slice(2)) === "help") {
+    return printHelp(USAGE);
+  }
   const config = loadConfig();
-  const backend: DatabaseBackend = await createBackend(config);
+  const backend = await openMigrated(config);
   let service: RunningService;
   try {
     service = startService({
@@ -48,28 +96,25 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     await backend.close().catch(() => {});
-    const code = (error as { code?: unknown })?.code;
-    const reason =
-      code === "EADDRINUSE" ? `${config.host}:${config.port} is already in use` : safeMessage(error);
-    throw new Error(`cannot listen: ${reason}`);
+    throw listenFailure(error, config.host, config.port);
   }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.error(`malwar: ${signal} received, finishing in-flight requests`);
+    console.error(`malwar start: ${signal} received, finishing in-flight requests`);
     let exitCode = 0;
     try {
       await service.stop({ timeoutMs: SHUTDOWN_TIMEOUT_MS });
     } catch (error) {
-      console.error(`malwar: error while stopping the server: ${safeMessage(error)}`);
+      console.error(errorLine("start", new Error(`while stopping the server: ${String(error)}`)));
       exitCode = 1;
     }
     try {
       await backend.close();
     } catch (error) {
-      console.error(`malwar: error while closing the backend: ${safeMessage(error)}`);
+      console.error(errorLine("start", new Error(`while closing the backend: ${String(error)}`)));
       exitCode = 1;
     }
     process.exit(exitCode);
@@ -88,12 +133,7 @@ async function main(): Promise<void> {
         "Create one with: bun run keys create --name NAME --role admin",
     );
   }
+  return 0;
 }
 
-try {
-  await main();
-} catch (error) {
-  const prefix = error instanceof MalwarError ? `malwar: ${error.name}: ` : "malwar: ";
-  console.error(prefix + safeMessage(error));
-  process.exit(1);
-}
+await runCli("start", USAGE, main);

@@ -11,7 +11,8 @@ import { makeTempDir } from "../support/temp-dir.ts";
 setDefaultTimeout(60_000);
 
 const ROOT = join(import.meta.dir, "../..");
-const MESSAGE = "PostgreSQL backend requires the 'postgres' package.\nInstall it with: bun add postgres";
+const MESSAGE =
+  "PostgreSQL backend requires the 'postgres' package.\nInstall it with: bun install (it is an optional dependency: run it without --omit optional)";
 
 describe("postgres package missing", () => {
   const dir = makeTempDir("malwar-contract-nodriver-");

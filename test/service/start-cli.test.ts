@@ -18,13 +18,22 @@ describe("bun run start on SQLite", () => {
   const dir = makeTempDir("malwar-start-");
   afterAll(() => dir.cleanup());
 
-  test("one line with URL, backend and schema version, then the open-mode notice; the URL serves", async () => {
+  test("each migration applied with its duration, one line with URL, backend and schema version, then the open-mode notice; the URL serves", async () => {
     const path = dir.file("start.db");
     const started = await startCli({ MALWAR_DB_PATH: path });
     const health = await fetch(`${started.url}/api/v1/health`);
     expect(health.status).toBe(200);
     expect(await stop(started)).toBe(0);
-    const [first, second, ...rest] = started.stdout.lines;
+    const migrations = started.stdout.lines.slice(0, 5);
+    expect(migrations.map((l) => l.replace(/ in \d+\.\d ms$/, ""))).toEqual([
+      "applied 001_initial_schema",
+      "applied 002_api_usage_table",
+      "applied 003_audit_log_table",
+      "applied 004_api_keys_table",
+      "applied 005_scheduled_scanning_tables",
+    ]);
+    for (const line of migrations) expect(line).toMatch(/ in \d+\.\d ms$/);
+    const [first, second, ...rest] = started.stdout.lines.slice(5);
     expect(first).toMatch(
       /^malwar listening on http:\/\/127\.0\.0\.1:\d+ backend=sqlite \(.+start\.db\) schema_version=5$/,
     );
@@ -86,7 +95,10 @@ describePostgres("bun run start on PostgreSQL", (db) => {
     started.proc.kill("SIGINT");
     expect(await started.proc.exited).toBe(0);
     await Promise.all([started.stdout.finished, started.stderr.finished]);
-    expect(started.stdout.lines[0]).toMatch(/backend=postgres .*schema_version=5$/);
+    expect(started.stdout.lines.filter((l) => l.startsWith("applied "))).toHaveLength(5);
+    expect(started.stdout.lines.find((l) => l.includes("listening on"))).toMatch(
+      /backend=postgres .*schema_version=5$/,
+    );
     const all = `${started.stdout.text()}\n${started.stderr.text()}`;
     expect(all).not.toContain("hunter2-do-not-print");
   });
