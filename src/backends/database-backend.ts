@@ -66,6 +66,19 @@ export abstract class DatabaseBackend {
   abstract poolStats(): PoolStats;
 
   /**
+   * The base tables of the schema the backend works in (bookkeeping included), sorted by name;
+   * for tools that handle a whole database (db:copy refuses a table it does not know).
+   */
+  abstract listTables(): Promise<string[]>;
+
+  /**
+   * After rows were written with explicit values in a generated integer key (`table.column`,
+   * AUTOINCREMENT / BIGSERIAL), makes the next generated value exceed every stored one.
+   * Joins the transaction it is called in.
+   */
+  abstract resetIdentity(table: string, column: string): Promise<void>;
+
+  /**
    * Listens for change signals on `channel` from every process using the database (PostgreSQL
    * LISTEN/NOTIFY; writers signal with `SELECT pg_notify(channel, '')` in the transaction of
    * the change, so the signal arrives once the change is committed). Null when this backend cannot

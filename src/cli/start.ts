@@ -11,7 +11,7 @@
  * in production.
  */
 import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { loadConfig, type StorageConfig } from "../config/index.ts";
+import { loadConfig, loadRetentionConfig, type StorageConfig } from "../config/index.ts";
 import { ConfigurationError } from "../errors/index.ts";
 import { runMigrations, schemaVersion } from "../migrate/index.ts";
 import { ApiKeyRepository } from "../repositories/index.ts";
@@ -29,6 +29,7 @@ by the environment (and .env), e.g.
   MALWAR_HOST / MALWAR_PORT     where it listens (127.0.0.1 / 8000)
   MALWAR_DB_BACKEND             sqlite (MALWAR_DB_PATH, default malwar.db) or postgres (MALWAR_POSTGRES_URL)
   MALWAR_AUTO_MIGRATE           apply pending migrations first (true)
+  MALWAR_RETENTION_DAYS         prune api_usage/audit_log rows older than this, hourly (0 = keep)
 See README.md for every variable.
   -h, --help   this text`;
 
@@ -85,6 +86,7 @@ async function main(): Promise<number> {
     return printHelp(USAGE);
   }
   const config = loadConfig();
+  const { retentionDays } = loadRetentionConfig();
   const backend = await openMigrated(config);
   let service: RunningService;
   try {
@@ -93,6 +95,7 @@ async function main(): Promise<number> {
       host: config.host,
       port: config.port,
       testSlowRoute: process.env.MALWAR_TEST_SLOW_ROUTE === "1",
+      retention: retentionDays > 0 ? { days: retentionDays } : undefined,
     });
   } catch (error) {
     await backend.close().catch(() => {});

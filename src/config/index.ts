@@ -1,3 +1,4 @@
 export * from "./load-config.ts";
+export { loadRetentionConfig, RETENTION_DAYS_VARIABLE, type RetentionConfig } from "./retention-config.ts";
 export * from "./storage-config.ts";
 export { resolveConfig } from "./validate-config.ts";

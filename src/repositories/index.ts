@@ -25,8 +25,10 @@ export {
 export * from "./finding-repository.ts";
 export type { Finding, NewFinding } from "./finding-row.ts";
 export { MAX_PAGE_SIZE, type PageOptions } from "./paging.ts";
+export { DEFAULT_PRUNE_BATCH, type PruneOptions } from "./prune-batches.ts";
 export * from "./publisher-repository.ts";
 export * from "./repositories.ts";
+export * from "./retention.ts";
 export type { Instant } from "./row-convert.ts";
 export * from "./scan-repository.ts";
 export type { NewScan, NewScanWithDetails, Scan, ScanStatusChanges, ScanWithDetails } from "./scan-row.ts";

@@ -2,6 +2,11 @@ import type { DatabaseBackend } from "../backends/database-backend.ts";
 import { type endpoint, notFoundHandler } from "./endpoint.ts";
 import { type ErrorLogger, errorResponse } from "./error-response.ts";
 import { MAX_BODY_BYTES } from "./read-body.ts";
+import {
+  type RetentionSchedule,
+  type RetentionScheduleOptions,
+  scheduleRetention,
+} from "./retention-schedule.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/keys.ts";
@@ -23,6 +28,11 @@ export interface StartServiceOptions {
   testSlowRoute?: boolean;
   /** Deadline for GET /ready's `select 1`. */
   readyTimeoutMs?: number;
+  /**
+   * Days of api_usage and audit_log rows to keep (MALWAR_RETENTION_DAYS): older rows are pruned
+   * soon after start and then every `intervalMs` (default one hour). Unset or 0 days: kept forever.
+   */
+  retention?: Omit<RetentionScheduleOptions, "backend" | "log" | "onRun">;
   /** api_usage batching: entries per insert batch and the longest an entry waits. */
   usageBatchSize?: number;
   usageIntervalMs?: number;
@@ -79,6 +89,10 @@ export function startService(options: StartServiceOptions): RunningService {
     void app.close().catch(() => {});
     throw error;
   }
+  const retention: RetentionSchedule | null =
+    options.retention !== undefined && options.retention.days > 0
+      ? scheduleRetention({ ...options.retention, backend: options.backend, log: app.log })
+      : null;
   const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
   const url = `http://${host}:${server.port}`;
 
@@ -99,6 +113,7 @@ export function startService(options: StartServiceOptions): RunningService {
       } finally {
         clearTimeout(timer);
       }
+      await retention?.stop();
       await app.close();
     })();
     return stopping;

@@ -16,6 +16,8 @@ const SCRIPTS: Record<string, string> = {
   migrate: "src/cli/migrate.ts",
   keys: "src/cli/keys.ts",
   bench: "bench/run.ts",
+  "db:copy": "src/cli/db-copy.ts",
+  prune: "src/cli/prune.ts",
 };
 
 const dir = makeTempDir("malwar-cli-usage-");

@@ -10,5 +10,7 @@ export const auditQuery = z.strictObject({
   until: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
+  /** next_cursor of the previous page: continues after its last entry (keyset). */
+  cursor: z.string().max(1024).optional(),
 });
 export type AuditQuery = z.infer<typeof auditQuery>;
