@@ -4,7 +4,7 @@
  */
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
-import { DEFAULT_CONFIG } from "../../src/config/index.ts";
+import { DEFAULT_CONFIG, loadRetentionConfig } from "../../src/config/index.ts";
 
 // Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
 setDefaultTimeout(60_000);
@@ -118,6 +118,7 @@ describe(".env.example", () => {
       MALWAR_POSTGRES_PREPARE: String(DEFAULT_CONFIG.postgresPrepare),
       MALWAR_HOST: DEFAULT_CONFIG.host,
       MALWAR_PORT: String(DEFAULT_CONFIG.port),
+      MALWAR_RETENTION_DAYS: String(loadRetentionConfig({}).retentionDays),
     };
     const assignments = new Map<string, string>();
     for (const line of text.split("\n")) {
