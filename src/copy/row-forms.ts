@@ -18,7 +18,10 @@ function written(kind: ColumnKind, column: string, value: unknown): SqlParam {
     case "flag":
       return flagOut(value);
     case "int":
-      return typeof value === "bigint" || typeof value === "number" ? value : Number(value);
+      // Beyond 2^53 (PostgreSQL only) as exact decimal text: INTEGER affinity and the json
+      // rows of the PostgreSQL bulk insert both read it back as the same integer.
+      if (typeof value === "bigint") return value.toString();
+      return typeof value === "number" ? value : Number(value);
     case "real":
       return typeof value === "number" ? value : Number(value);
     case "text":
