@@ -1,17 +1,13 @@
 /** How the CLIs name a database and a migration in what they print (never a password). */
 import { existsSync } from "node:fs";
-import type { StorageConfig } from "../config/index.ts";
+import { postgresLocation, type StorageConfig } from "../config/index.ts";
 import type { AppliedMigration } from "../migrate/index.ts";
 
 /** `sqlite malwar.db` / `postgres db.internal:5432/malwar`. */
 export function describeTarget(config: Pick<StorageConfig, "backend" | "dbPath" | "postgresUrl">): string {
   if (config.backend === "sqlite") return `sqlite ${config.dbPath}`;
-  try {
-    const url = new URL(config.postgresUrl);
-    return `postgres ${url.host}${url.pathname}`;
-  } catch {
-    return "postgres";
-  }
+  const location = postgresLocation(config.postgresUrl);
+  return location === null ? "postgres" : `postgres ${location}`;
 }
 
 /** A SQLite path (not `:memory:`, not a `file:` URI) with no file behind it. */

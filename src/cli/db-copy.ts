@@ -11,7 +11,7 @@
  */
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { loadConfig, resolveConfig, type StorageConfig } from "../config/index.ts";
 import {
   type CopyProgress,
@@ -24,7 +24,7 @@ import { countRows } from "../copy/table-pages.ts";
 import { verifyCopy } from "../copy/verify-copy.ts";
 import { ConfigurationError, redactUrl } from "../errors/index.ts";
 import { migrationStatus, runMigrations } from "../migrate/index.ts";
-import { TABLE_CATALOG } from "../repositories/table-catalog.ts";
+import { TABLE_CATALOG } from "../repositories/index.ts";
 import { createBackend } from "../storage/index.ts";
 import { parseCli, printHelp, runCli, UsageError } from "./cli-args.ts";
 import { describeTarget, migrationLine } from "./cli-target.ts";

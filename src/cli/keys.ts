@@ -7,7 +7,7 @@
  * Uses the configured backend (MALWAR_*). Creating and revoking write an audit_log row with
  * actor "cli". Exits 0 on success, 1 on failure (an unknown key id included), 2 on a usage error.
  */
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { loadConfig } from "../config/index.ts";
 import {
   API_KEY_ROLES,

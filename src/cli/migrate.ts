@@ -9,7 +9,7 @@
  * the migration files and create nothing.
  * Exits 0 on success; 1 with a one-line reason on any failure; 2 on a usage error.
  */
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { loadConfig, type StorageConfig } from "../config/index.ts";
 import {
   type MigrationStatusEntry,

@@ -7,15 +7,15 @@
  * buffered usage counts, close the backend, exit 0. A configuration or storage failure at start is
  * one line on stderr and exit 1.
  *
- * MALWAR_TEST_SLOW_ROUTE=1 mounts GET /api/v1/test/slow?ms=N for shutdown tests; never set it
- * in production.
+ * `runStart` is the same start-up for an entry script that mounts routes of its own (the shutdown
+ * tests' slow route lives in test/support, not here).
  */
-import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { loadConfig, loadRetentionConfig, type StorageConfig } from "../config/index.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
+import { loadConfig, loadRetentionConfig, postgresLocation, type StorageConfig } from "../config/index.ts";
 import { ConfigurationError } from "../errors/index.ts";
 import { runMigrations, schemaVersion } from "../migrate/index.ts";
 import { ApiKeyRepository } from "../repositories/index.ts";
-import { type RunningService, startService } from "../service/index.ts";
+import { type ExtraRoutes, type RunningService, startService } from "../service/index.ts";
 import { createBackend } from "../storage/index.ts";
 import { errorLine, parseCli, printHelp, runCli } from "./cli-args.ts";
 import { migrationLine } from "./cli-target.ts";
@@ -35,12 +35,13 @@ See README.md for every variable.
 
 function target(config: StorageConfig): string {
   if (config.backend === "sqlite") return `sqlite (${config.dbPath})`;
-  try {
-    const url = new URL(config.postgresUrl);
-    return `postgres (${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname})`;
-  } catch {
-    return "postgres";
-  }
+  const location = postgresLocation(config.postgresUrl);
+  return location === null ? "postgres" : `postgres (${location})`;
+}
+
+export interface RunStartOptions {
+  /** Routes mounted next to the API's own. */
+  extraRoutes?: ExtraRoutes;
 }
 
 /** Why Bun.serve refused, in terms of the variables the operator set. */
@@ -81,7 +82,7 @@ async function openMigrated(config: StorageConfig): Promise<DatabaseBackend> {
   return backend;
 }
 
-async function main(): Promise<number> {
+async function main(options: RunStartOptions): Promise<number> {
   if (parseCli({ tool: "start", usage: USAGE, options: {} }, process.argv.slice(2)) === "help") {
     return printHelp(USAGE);
   }
@@ -94,7 +95,7 @@ async function main(): Promise<number> {
       backend,
       host: config.host,
       port: config.port,
-      testSlowRoute: process.env.MALWAR_TEST_SLOW_ROUTE === "1",
+      extraRoutes: options.extraRoutes,
       retention: retentionDays > 0 ? { days: retentionDays } : undefined,
     });
   } catch (error) {
@@ -139,4 +140,9 @@ async function main(): Promise<number> {
   return 0;
 }
 
-await runCli("start", USAGE, main);
+/** Starts the service as `bun run start` does; a failure is one line on stderr and exit 1. */
+export async function runStart(options: RunStartOptions = {}): Promise<void> {
+  await runCli("start", USAGE, () => main(options));
+}
+
+if (import.meta.main) await runStart();

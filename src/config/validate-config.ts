@@ -1,5 +1,6 @@
 import { ConfigurationError, redactUrl } from "../errors/index.ts";
-import { DEFAULT_CONFIG, type StorageConfig } from "./storage-config.ts";
+import { parsePostgresUrl } from "./postgres-url.ts";
+import { BACKEND_NAMES, DEFAULT_CONFIG, type StorageConfig } from "./storage-config.ts";
 
 /**
  * Checks a complete config. Shared by `loadConfig` (values from the environment) and
@@ -10,7 +11,7 @@ export function validateConfig(
   config: StorageConfig,
   names: Record<keyof StorageConfig, string>,
 ): StorageConfig {
-  if (config.backend !== "sqlite" && config.backend !== "postgres") {
+  if (!(BACKEND_NAMES as readonly string[]).includes(config.backend)) {
     fail(names.backend, String(config.backend), "must be 'sqlite' or 'postgres'");
   }
   if (config.backend === "sqlite") checkSqlite(config, names);
@@ -22,7 +23,7 @@ export function validateConfig(
   return config;
 }
 
-/** Only the selected backend's settings are checked: the other's are ignored (DESIGN.md). */
+/** Only the selected backend's settings are checked: the other's are ignored, whatever they hold. */
 function checkSqlite(config: StorageConfig, names: Record<keyof StorageConfig, string>): void {
   if (typeof config.dbPath !== "string" || config.dbPath.length === 0) {
     fail(names.dbPath, String(config.dbPath), "must be a file path or ':memory:'");
@@ -55,15 +56,15 @@ function checkPostgres(config: StorageConfig, names: Record<keyof StorageConfig,
 }
 
 function checkPostgresUrl(url: string, name: string): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    fail(name, hidePassword(url), "is not a valid URL");
+  const result = parsePostgresUrl(url);
+  if (!result.ok) {
+    fail(
+      name,
+      hidePassword(url),
+      result.problem === "syntax" ? "is not a valid URL" : "must start with postgres:// or postgresql://",
+    );
   }
-  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
-    fail(name, hidePassword(url), "must start with postgres:// or postgresql://");
-  }
+  const parsed = result.url;
   if (parsed.hostname === "" && !parsed.searchParams.has("host")) {
     fail(name, hidePassword(url), "has no host");
   }

@@ -3,12 +3,10 @@
  * foreign-key order, in bounded batches, in ONE transaction on the target (a failure leaves it as
  * it was), generated-key counters reset; then a verification that reads both sides again.
  */
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { MalwarError } from "../errors/index.ts";
-import { insertRecords } from "../repositories/bulk-insert.ts";
-import { type CatalogTable, TABLE_CATALOG } from "../repositories/table-catalog.ts";
+import { type CatalogTable, TABLE_CATALOG, writtenRow } from "../repositories/index.ts";
 import { sql } from "../sql/index.ts";
-import { writtenRow } from "./row-forms.ts";
 import { countRows, tablePages } from "./table-pages.ts";
 
 /** The copy cannot go ahead as asked (not a storage failure): the CLI prints it, exit 1. */
@@ -103,8 +101,7 @@ async function copyTable(
   const columns = table.columns.map(([c]) => c);
   let done = 0;
   for await (const page of tablePages(source, table, batchSize)) {
-    await insertRecords(
-      tx,
+    await tx.insertRows(
       table.name,
       columns,
       page.map((row) => writtenRow(table, row)),

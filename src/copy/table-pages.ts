@@ -1,6 +1,6 @@
 /** Reads a whole table in key order, one bounded page at a time (keyset: no OFFSET rescans). */
-import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
-import type { CatalogTable } from "../repositories/table-catalog.ts";
+import type { DatabaseBackend, Row } from "../backends/index.ts";
+import type { CatalogTable } from "../repositories/index.ts";
 import { sql } from "../sql/index.ts";
 
 export async function* tablePages(

@@ -5,9 +5,8 @@
  * rows in their own key order (the collations differ) and still agree exactly when the sets of
  * rows do.
  */
-import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { type CatalogTable, TABLE_CATALOG } from "../repositories/table-catalog.ts";
-import { canonicalRow } from "./row-forms.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
+import { type CatalogTable, canonicalRow, TABLE_CATALOG } from "../repositories/index.ts";
 import { tablePages } from "./table-pages.ts";
 
 export interface TableSummary {

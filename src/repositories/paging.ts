@@ -1,4 +1,4 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
 

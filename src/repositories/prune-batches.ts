@@ -1,4 +1,4 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import type { SqlQuery } from "../sql/index.ts";
 
 export interface PruneOptions {

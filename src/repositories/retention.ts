@@ -3,7 +3,7 @@
  * rows older than a cutoff are deleted in bounded batches (prune-batches.ts). Used by
  * `bun run prune` and by the service's schedule (MALWAR_RETENTION_DAYS).
  */
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { ApiUsageRepository } from "./api-usage-repository.ts";
 import { AuditLogRepository } from "./audit-log-repository.ts";
 import type { PruneOptions } from "./prune-batches.ts";

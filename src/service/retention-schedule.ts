@@ -4,7 +4,7 @@
  * service ends a run at its next batch boundary (what is deleted stays deleted: each batch
  * commits on its own) and waits for it. Several replicas pruning at once only share the work.
  */
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { redactUrl } from "../errors/index.ts";
 import { cutoffBefore, daysMs, type PruneCounts, pruneOlderThan } from "../repositories/index.ts";
 

@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
-import { insertRecords } from "../../src/repositories/bulk-insert.ts";
 import { TOTAL_COUNT_CAP } from "../../src/repositories/paging.ts";
 import { type RunningService, startService } from "../../src/service/index.ts";
 import { createBackend } from "../../src/storage/index.ts";
@@ -49,8 +48,7 @@ function pagingSuite(name: string, open: () => Promise<DatabaseBackend>): void {
       // Ten entries per second, so many share a timestamp: the cursor must break ties by event_id.
       const base = Date.UTC(2026, 5, 1);
       await db.transaction((tx) =>
-        insertRecords(
-          tx,
+        tx.insertRows(
           "audit_log",
           COLUMNS,
           Array.from({ length: ROWS }, (_, i) => ({

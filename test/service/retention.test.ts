@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
-import { insertRecords } from "../../src/repositories/bulk-insert.ts";
 import { ApiUsageRepository, AuditLogRepository } from "../../src/repositories/index.ts";
 import { startService } from "../../src/service/index.ts";
 import { createBackend } from "../../src/storage/index.ts";
@@ -34,8 +33,7 @@ async function addRows(db: DatabaseBackend, n: number, at: Date, tag: string): P
     );
     const stamp = (i: number) =>
       new Date(at.getTime() + (i % 5_000)).toISOString().replace("T", " ").slice(0, 23);
-    await insertRecords(
-      tx,
+    await tx.insertRows(
       "audit_log",
       [
         "event_id",

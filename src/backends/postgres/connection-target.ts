@@ -1,3 +1,4 @@
+import { parsePostgresUrl } from "../../config/index.ts";
 import { StorageError } from "../../errors/index.ts";
 import type { ConnectTarget } from "./connect-with-retry.ts";
 
@@ -6,22 +7,16 @@ import type { ConnectTarget } from "./connect-with-retry.ts";
  * never the password (which is also collected so it can be cut from driver messages).
  */
 export function describeTarget(url: string): ConnectTarget {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
+  const result = parsePostgresUrl(url);
+  if (!result.ok) {
     throw new StorageError(
-      "The PostgreSQL URL does not parse (expected postgres://user@host:port/database)",
-      {
-        code: "INVALID_URL",
-      },
+      result.problem === "syntax"
+        ? "The PostgreSQL URL does not parse (expected postgres://user@host:port/database)"
+        : "The PostgreSQL URL must start with postgres:// or postgresql://",
+      { code: "INVALID_URL" },
     );
   }
-  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
-    throw new StorageError("The PostgreSQL URL must start with postgres:// or postgresql://", {
-      code: "INVALID_URL",
-    });
-  }
+  const parsed = result.url;
   const password = safeDecode(parsed.password);
   const host = parsed.hostname || parsed.searchParams.get("host") || "localhost";
   const port = parsed.port || "5432";

@@ -1,5 +1,6 @@
+import { DEFAULT_CONFIG } from "../../config/index.ts";
 import type { NoticeHandler } from "./notice-log.ts";
-import { DRIVER_TYPES } from "./type-parsers.ts";
+import { DRIVER_TYPES } from "./values.ts";
 
 /** Options of `PostgresDatabase.create`, in the project's units (seconds, ms, booleans). */
 export interface PostgresOptions {
@@ -23,13 +24,14 @@ export interface PostgresOptions {
 
 export type ResolvedPostgresOptions = Required<PostgresOptions>;
 
-export const POSTGRES_DEFAULTS = {
-  connectTimeout: 30,
-  statementTimeout: 30_000,
-  prepare: true,
+/** What `create` uses for an option left out: the configuration's defaults, plus two of its own. */
+export const POSTGRES_DEFAULTS = Object.freeze({
+  connectTimeout: DEFAULT_CONFIG.postgresConnectTimeout,
+  statementTimeout: DEFAULT_CONFIG.postgresStatementTimeout,
+  prepare: DEFAULT_CONFIG.postgresPrepare,
   idleTimeout: 30,
   applicationName: "malwar",
-} as const;
+});
 
 /**
  * Bounds one connection attempt once the pool runs, so a query never waits forever on a host that

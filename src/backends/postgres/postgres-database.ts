@@ -1,9 +1,9 @@
 import { redactSecrets, StorageError } from "../../errors/index.ts";
+import { type CommitSignals, onLocalChange } from "../change-signals.ts";
 import type { ChangeHandlers, ChangeWatch, PoolStats } from "../database-backend.ts";
-import { onLocalChange } from "../local-changes.ts";
-import { ChangeListener, type ListenConnection } from "./change-listener.ts";
+import { ChangeListener, type ListenConnection } from "./change-signals.ts";
 import { connectWithRetry } from "./connect-with-retry.ts";
-import { ConnectionPool } from "./connection-pool.ts";
+import { ConnectionPool } from "./connection.ts";
 import { describeTarget } from "./connection-target.ts";
 import type { DriverPool, DriverQueryOptions, DriverResult, DriverTransaction } from "./driver-types.ts";
 import { loadPostgresDriver, type PostgresFactory } from "./load-driver.ts";
@@ -14,9 +14,9 @@ import {
   type PostgresOptions,
   type ResolvedPostgresOptions,
 } from "./pool-options.ts";
-import { PostgresSession } from "./postgres-session.ts";
-import { PostgresTransaction } from "./postgres-transaction.ts";
 import { isSafeToRetry, MAX_RETRIES, retryDelayMs } from "./retry-policy.ts";
+import { PostgresSession } from "./session.ts";
+import { PostgresTransaction } from "./transaction.ts";
 
 export type { PostgresOptions } from "./pool-options.ts";
 
@@ -204,8 +204,8 @@ export class PostgresDatabase extends PostgresSession {
     }
   }
 
-  protected openTransaction(tx: DriverTransaction): PostgresTransaction {
-    return new PostgresTransaction(tx, this.context);
+  protected openTransaction(tx: DriverTransaction, signals: CommitSignals): PostgresTransaction {
+    return new PostgresTransaction(tx, this.context, signals);
   }
 
   #assertOpen(): void {

@@ -4,7 +4,7 @@
  * repositories' own conversions, so "the same row" means what a caller of either backend sees,
  * whatever the driver returned (Date or text for an instant, true or 1 for a flag).
  */
-import type { Row } from "../backends/database-backend.ts";
+import type { Row } from "../backends/index.ts";
 import { instantIn } from "../repositories/domain.ts";
 import { flagOut, instantOut } from "../repositories/row-convert.ts";
 import type { CatalogTable, ColumnKind } from "../repositories/table-catalog.ts";
