@@ -101,14 +101,25 @@ function pagingSuite(name: string, open: () => Promise<DatabaseBackend>): void {
       expect(seen).toHaveLength(ROWS);
       expect(new Set(seen).size).toBe(ROWS);
       const byOffset = await get("limit=500&offset=4000");
+      expect(byOffset.body.next_cursor).not.toBeNull();
       expect(byOffset.body.entries.map((e) => e.event_id)).toEqual(seen.slice(4000, 4500));
     });
 
-    test("a cursor that was not handed out is a 400 naming cursor", async () => {
-      const res = await fetch(`${service.url}/api/v1/audit?cursor=not-a-cursor`);
-      expect(res.status).toBe(400);
-      const body = (await res.json()) as { error: { message: string } };
-      expect(body.error.message).toMatch(/^cursor: /);
+    test("a cursor that was not handed out, or one with an offset, is a 400 naming the field", async () => {
+      for (const query of ["cursor=not-a-cursor", `cursor=${Buffer.from("[1,2]").toString("base64url")}`]) {
+        const res = await fetch(`${service.url}/api/v1/audit?${query}`);
+        expect(res.status).toBe(400);
+        const body = (await res.json()) as { error: { fields: { path: string; message: string }[] } };
+        expect(body.error.fields).toContainEqual({
+          path: "cursor",
+          message: "is not a cursor this service handed out",
+        });
+      }
+      const first = await get("limit=2");
+      const both = await fetch(`${service.url}/api/v1/audit?cursor=${first.body.next_cursor}&offset=5`);
+      expect(both.status).toBe(400);
+      const body = (await both.json()) as { error: { fields: { path: string; message: string }[] } };
+      expect(body.error.fields).toContainEqual({ path: "cursor", message: "cannot be combined with offset" });
     });
   });
 }
