@@ -1,23 +1,32 @@
 /**
  * `bun run start`: serves the API on MALWAR_HOST:MALWAR_PORT with the configured backend.
  *
- * Prints each migration it applies (with its duration), then one line (URL, backend, schema
- * version; never a password), plus a notice when no API key exists and the service is open.
+ * Logs to stdout through src/log (JSON, or text on a terminal): each migration it applies (with
+ * its duration), one line when it listens (URL, backend, schema version; never a password), a
+ * warning when no API key exists and the service is open, then one line per request.
  * SIGINT/SIGTERM: stop accepting connections, let in-flight requests finish (up to 10 s), write
  * buffered usage counts, close the backend, exit 0. A configuration or storage failure at start is
- * one line on stderr and exit 1.
+ * one line on stderr (`malwar start: …`) and exit 1 (and, once the logger is set up, an error
+ * record in the log).
  *
  * `runStart` is the same start-up for an entry script that mounts routes of its own (the shutdown
  * tests' slow route lives in test/support, not here).
  */
 import type { DatabaseBackend } from "../backends/index.ts";
-import { loadConfig, loadRetentionConfig, postgresLocation, type StorageConfig } from "../config/index.ts";
+import {
+  loadConfig,
+  loadLogConfig,
+  loadRetentionConfig,
+  postgresLocation,
+  type StorageConfig,
+} from "../config/index.ts";
 import { ConfigurationError } from "../errors/index.ts";
+import { createLogger, describeError, getLogger, type Logger, setLogger } from "../log/index.ts";
 import { runMigrations, schemaVersion } from "../migrate/index.ts";
 import { ApiKeyRepository } from "../repositories/index.ts";
 import { type ExtraRoutes, type RunningService, startService } from "../service/index.ts";
 import { createBackend } from "../storage/index.ts";
-import { errorLine, parseCli, printHelp, runCli } from "./cli-args.ts";
+import { parseCli, printHelp, runCli } from "./cli-args.ts";
 import { migrationLine } from "./cli-target.ts";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -70,11 +79,20 @@ function listenFailure(error: unknown, host: string, port: number): Error {
   }
 }
 
-async function openMigrated(config: StorageConfig): Promise<DatabaseBackend> {
+async function openMigrated(config: StorageConfig, log: Logger): Promise<DatabaseBackend> {
   const backend = await createBackend({ ...config, autoMigrate: false });
   if (!config.autoMigrate) return backend;
   try {
-    await runMigrations(backend, { onApplied: (m) => console.log(migrationLine(m)) });
+    await runMigrations(backend, {
+      onApplied: (m) =>
+        log.info(
+          {
+            migration: `${String(m.version).padStart(3, "0")}_${m.name}`,
+            duration_ms: Number(m.durationMs.toFixed(1)),
+          },
+          migrationLine(m),
+        ),
+    });
   } catch (error) {
     await backend.close().catch(() => {});
     throw error;
@@ -88,7 +106,10 @@ async function main(options: RunStartOptions): Promise<number> {
   }
   const config = loadConfig();
   const { retentionDays } = loadRetentionConfig();
-  const backend = await openMigrated(config);
+  setLogger(createLogger(loadLogConfig()));
+  logging = true;
+  const log = getLogger();
+  const backend = await openMigrated(config, log);
   let service: RunningService;
   try {
     service = startService({
@@ -107,18 +128,18 @@ async function main(options: RunStartOptions): Promise<number> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.error(`malwar start: ${signal} received, finishing in-flight requests`);
+    log.info({ signal }, `${signal} received, finishing in-flight requests`);
     let exitCode = 0;
     try {
       await service.stop({ timeoutMs: SHUTDOWN_TIMEOUT_MS });
     } catch (error) {
-      console.error(errorLine("start", new Error(`while stopping the server: ${String(error)}`)));
+      log.error({ error: describeError(error) }, "error while stopping the server");
       exitCode = 1;
     }
     try {
       await backend.close();
     } catch (error) {
-      console.error(errorLine("start", new Error(`while closing the backend: ${String(error)}`)));
+      log.error({ error: describeError(error) }, "error while closing the backend");
       exitCode = 1;
     }
     process.exit(exitCode);
@@ -130,9 +151,19 @@ async function main(options: RunStartOptions): Promise<number> {
     schemaVersion(backend),
     new ApiKeyRepository(backend).countActive(),
   ]);
-  console.log(`malwar listening on ${service.url} backend=${target(config)} schema_version=${version}`);
+  log.info(
+    // No URL among the fields: readers that take the first http://… up to a space from the line
+    // find it in the message, where a space follows it.
+    {
+      host: service.server.hostname,
+      port: service.server.port,
+      backend: config.backend,
+      schema_version: version,
+    },
+    `malwar listening on ${service.url} backend=${target(config)} schema_version=${version}`,
+  );
   if (activeKeys === 0) {
-    console.log(
+    log.warn(
       "malwar: no active API key: the service is OPEN to anyone who can reach it. " +
         "Create one with: bun run keys create --name NAME --role admin",
     );
@@ -140,9 +171,22 @@ async function main(options: RunStartOptions): Promise<number> {
   return 0;
 }
 
+/** Set once the logger is configured: failures before that have only the line on stderr. */
+let logging = false;
+
 /** Starts the service as `bun run start` does; a failure is one line on stderr and exit 1. */
 export async function runStart(options: RunStartOptions = {}): Promise<void> {
-  await runCli("start", USAGE, () => main(options));
+  await runCli("start", USAGE, async () => {
+    try {
+      return await main(options);
+    } catch (error) {
+      // The log record is for whatever collects the service's logs; runCli's line on stderr is for a person.
+      if (logging) getLogger().error({ error: describeError(error) }, "start failed");
+      throw error;
+    }
+  });
+  // Nothing started must keep a failed start alive.
+  if (process.exitCode !== 0 && process.exitCode !== undefined) process.exit(process.exitCode);
 }
 
 if (import.meta.main) await runStart();

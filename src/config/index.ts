@@ -1,4 +1,5 @@
 export * from "./load-config.ts";
+export * from "./log-config.ts";
 export * from "./postgres-url.ts";
 export { loadRetentionConfig, RETENTION_DAYS_VARIABLE, type RetentionConfig } from "./retention-config.ts";
 export * from "./storage-config.ts";

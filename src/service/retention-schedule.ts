@@ -5,7 +5,7 @@
  * commits on its own) and waits for it. Several replicas pruning at once only share the work.
  */
 import type { DatabaseBackend } from "../backends/index.ts";
-import { redactUrl } from "../errors/index.ts";
+import { describeError, type Logger } from "../log/index.ts";
 import { cutoffBefore, daysMs, type PruneCounts, pruneOlderThan } from "../repositories/index.ts";
 
 export interface RetentionScheduleOptions {
@@ -15,7 +15,7 @@ export interface RetentionScheduleOptions {
   intervalMs?: number;
   /** Before the first run. Default 5 s: start-up work comes first. */
   firstRunAfterMs?: number;
-  log: (line: string) => void;
+  logger: Logger;
   /** After each run, with what it deleted. */
   onRun?: (counts: PruneCounts) => void;
 }
@@ -38,15 +38,17 @@ export function scheduleRetention(options: RetentionScheduleOptions): RetentionS
         signal: abort.signal,
       });
       if (counts.api_usage + counts.audit_log > 0) {
-        options.log(
+        options.logger.info(
+          { ...counts, cutoff: cutoff.toISOString(), retention_days: options.days },
           `retention: deleted ${counts.api_usage} api_usage and ${counts.audit_log} audit_log rows older than ${cutoff.toISOString()} (MALWAR_RETENTION_DAYS=${options.days})`,
         );
       }
       options.onRun?.(counts);
     } catch (error) {
       if (abort.signal.aborted) return;
-      options.log(
-        `retention: prune failed, next try in ${Math.round(interval / 1000)} s: ${redactUrl(String(error))}`,
+      options.logger.warn(
+        { error: describeError(error) },
+        `retention: prune failed, next try in ${Math.round(interval / 1000)} s`,
       );
     }
   };

@@ -8,6 +8,7 @@ import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { ApiUsageRepository, AuditLogRepository } from "../../src/repositories/index.ts";
 import { startService } from "../../src/service/index.ts";
 import { createBackend } from "../../src/storage/index.ts";
+import { captureLog } from "../support/capture-log.ts";
 import { describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { runCli } from "./support/cli-process.ts";
@@ -176,11 +177,11 @@ function retentionSuite(
 
     test("MALWAR_RETENTION_DAYS: the service prunes on its schedule, recent rows stay", async () => {
       await addRows(db, 1_200, OLD, "scheduled");
-      const logged: string[] = [];
+      const log = captureLog();
       const service = startService({
         backend: db,
         port: 0,
-        log: (line) => logged.push(line),
+        logger: log.logger,
         retention: { days: 30, intervalMs: 200, firstRunAfterMs: 0 },
       });
       try {
@@ -195,11 +196,9 @@ function retentionSuite(
           actor: "service",
         });
         expect(runs.length).toBeGreaterThan(0);
-        expect(
-          logged.some(
-            (l) => l.includes("retention: deleted 1200 api_usage") && l.includes("MALWAR_RETENTION_DAYS=30"),
-          ),
-        ).toBe(true);
+        expect(log.records).toContainEqual(
+          expect.objectContaining({ level: "info", api_usage: 1_200, audit_log: 1_200, retention_days: 30 }),
+        );
       } finally {
         await service.stop({ timeoutMs: 2_000 });
       }

@@ -4,6 +4,12 @@ import { describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { runCli, startCli } from "./support/cli-process.ts";
 
+interface LogRecord {
+  level: string;
+  msg: string;
+  [field: string]: unknown;
+}
+
 async function stop(started: Awaited<ReturnType<typeof startCli>>): Promise<number> {
   started.proc.kill("SIGTERM");
   const code = await started.proc.exited;
@@ -21,22 +27,40 @@ describe("bun run start on SQLite", () => {
     const health = await fetch(`${started.url}/api/v1/health`);
     expect(health.status).toBe(200);
     expect(await stop(started)).toBe(0);
-    const migrations = started.stdout.lines.slice(0, 5);
-    expect(migrations.map((l) => l.replace(/ in \d+\.\d ms$/, ""))).toEqual([
-      "applied 001_initial_schema",
-      "applied 002_api_usage_table",
-      "applied 003_audit_log_table",
-      "applied 004_api_keys_table",
-      "applied 005_scheduled_scanning_tables",
+    // Standard output is a pipe here, so the log is JSON lines; requests have lines of their own.
+    const records = started.stdout.lines.map((l) => JSON.parse(l) as LogRecord);
+    const migrations = records.slice(0, 5);
+    expect(
+      migrations.map((r) => [r.level, r.migration, String(r.msg).replace(/ in \d+\.\d ms$/, "")]),
+    ).toEqual([
+      ["info", "001_initial_schema", "applied 001_initial_schema"],
+      ["info", "002_api_usage_table", "applied 002_api_usage_table"],
+      ["info", "003_audit_log_table", "applied 003_audit_log_table"],
+      ["info", "004_api_keys_table", "applied 004_api_keys_table"],
+      ["info", "005_scheduled_scanning_tables", "applied 005_scheduled_scanning_tables"],
     ]);
-    for (const line of migrations) expect(line).toMatch(/ in \d+\.\d ms$/);
-    const [first, second, ...rest] = started.stdout.lines.slice(5);
-    expect(first).toMatch(
+    for (const r of migrations) {
+      expect(r.msg).toMatch(/ in \d+\.\d ms$/);
+      expect(typeof r.duration_ms).toBe("number");
+    }
+    const [first, second, ...rest] = records.slice(5);
+    expect(first).toMatchObject({
+      level: "info",
+      backend: "sqlite",
+      schema_version: 5,
+      host: "127.0.0.1",
+      port: Number(new URL(started.url).port),
+    });
+    expect(first?.msg).toMatch(
       /^malwar listening on http:\/\/127\.0\.0\.1:\d+ backend=sqlite \(.+start\.db\) schema_version=5$/,
     );
-    expect(second).toMatch(/OPEN/);
-    expect(second).toContain("bun run keys create");
-    expect(rest).toEqual([]);
+    expect(second?.level).toBe("warn");
+    expect(second?.msg).toMatch(/OPEN/);
+    expect(second?.msg).toContain("bun run keys create");
+    expect(rest.map((r) => [r.msg, r.route ?? null])).toEqual([
+      ["request", "/api/v1/health"],
+      ["SIGTERM received, finishing in-flight requests", null],
+    ]);
   });
 
   test("with an active key there is no open-mode notice", async () => {
@@ -49,7 +73,10 @@ describe("bun run start on SQLite", () => {
     const unauthenticated = await fetch(`${started.url}/api/v1/scans`);
     expect(unauthenticated.status).toBe(401);
     expect(await stop(started)).toBe(0);
-    expect(started.stdout.lines).toHaveLength(1);
+    const messages = started.stdout.lines.map((l) => (JSON.parse(l) as LogRecord).msg);
+    expect(messages.filter((m) => m !== "request" && !m.includes("received"))).toEqual([
+      expect.stringContaining("listening on"),
+    ]);
   });
 
   test("bad configuration: one line naming the variable, exit non-zero", async () => {
@@ -73,6 +100,20 @@ describe("bun run start on SQLite", () => {
       const lines = res.stderr.trim().split("\n");
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(String(blocker.port));
+      // The logger was set up by then: whatever collects the log learns of it too.
+      const records = res.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as LogRecord)
+        // The migrations ran before the listen failed (each its own line).
+        .filter((r) => r.migration === undefined);
+      expect(records).toEqual([
+        expect.objectContaining({
+          level: "error",
+          msg: "start failed",
+          error: expect.stringContaining("in use"),
+        }),
+      ]);
     } finally {
       await blocker.stop(true);
     }
@@ -92,8 +133,9 @@ describePostgres("bun run start on PostgreSQL", (db) => {
     started.proc.kill("SIGINT");
     expect(await started.proc.exited).toBe(0);
     await Promise.all([started.stdout.finished, started.stderr.finished]);
-    expect(started.stdout.lines.filter((l) => l.startsWith("applied "))).toHaveLength(5);
-    expect(started.stdout.lines.find((l) => l.includes("listening on"))).toMatch(
+    const records = started.stdout.lines.map((l) => JSON.parse(l) as LogRecord);
+    expect(records.filter((r) => String(r.msg).startsWith("applied "))).toHaveLength(5);
+    expect(records.find((r) => String(r.msg).includes("listening on"))?.msg).toMatch(
       /backend=postgres .*schema_version=5$/,
     );
     const all = `${started.stdout.text()}\n${started.stderr.text()}`;
