@@ -61,8 +61,21 @@ function spawn(): Worker {
 function send(message: ToWorker): Promise<void> {
   const thread = worker;
   if (thread === null) return Promise.reject(new Error("checkpoint worker is not running"));
+  // An unref'd worker does not keep the process alive, and nor would a reply still due from it:
+  // a close awaiting "unwatched" with nothing else left to do would see the process end first
+  // (and leave the -wal file behind). So the thread is ref'd while any answer is due.
+  thread.ref();
   return new Promise<void>((resolve, reject) => {
-    waiters.set(message.id, { resolve, reject });
+    waiters.set(message.id, {
+      resolve: () => {
+        if (waiters.size === 0 && worker === thread) thread.unref();
+        resolve();
+      },
+      reject: (error) => {
+        if (waiters.size === 0 && worker === thread) thread.unref();
+        reject(error);
+      },
+    });
     thread.postMessage(message);
   });
 }
