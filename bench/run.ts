@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
+import { parseOrExit } from "../src/cli/cli-args.ts";
 import { type AdapterBenchReport, runAdapterBench } from "./adapter.ts";
 import { type BackendBenchResult, runBackendBench } from "./backend/backend-bench.ts";
 import { BACKEND_HEADERS, backendCells, backendTargets } from "./backend/backend-report.ts";
@@ -37,7 +38,40 @@ import { scaleCells, scaleHeaders, scaleTargets } from "./scale/scale-report.ts"
 import { openContenders } from "./setup.ts";
 import { runSuite, type SuiteResult } from "./suite.ts";
 
-const options = parseOptions();
+const USAGE = `usage: bun run bench [options]
+
+W1-W5 through the project, the raw drivers and the peers (Bun SQL, Drizzle, Kysely; interleaved
+rounds, paired ratios) on SQLite and PostgreSQL, the backend's own methods, W6 over HTTP, and the
+adapter bench; prints tables and writes bench/results/. Takes minutes.
+  --quick               smaller counts and fewer rounds (BENCH_QUICK=1)
+  --only sqlite|postgres  one backend (BENCH_ONLY)
+  --rounds N            interleaved rounds per workload (BENCH_ROUNDS)
+  --skip backend,w6,adapter,peers  leave parts out (BENCH_SKIP)
+  --scale               only the scale tier: every read at 10k, 100k and 1M scans (BENCH_SCALE=1)
+  --scale-sizes A,B,…   other sizes for the scale tier (BENCH_SCALE_SIZES)
+  --pg-url URL          admin URL of the server for throwaway databases (BENCH_POSTGRES_URL)
+  --http-seconds N      length of each W6 load run (BENCH_HTTP_SECONDS)
+  --http-rounds N       W6 rounds per server and route (BENCH_HTTP_ROUNDS)
+  -h, --help            this text`;
+
+const BENCH_ARGS = {
+  tool: "bench",
+  usage: USAGE,
+  options: {
+    quick: { type: "boolean" },
+    only: { type: "string" },
+    rounds: { type: "string" },
+    skip: { type: "string" },
+    "pg-url": { type: "string" },
+    "http-seconds": { type: "string" },
+    "http-rounds": { type: "string" },
+    scale: { type: "boolean" },
+    "scale-sizes": { type: "string" },
+  },
+} as const;
+
+// Arguments are checked (and --help answered) before anything is opened or started.
+const options = parseOrExit(BENCH_ARGS, process.argv.slice(2), () => parseOptions());
 const log = (line: string) => console.log(line);
 const started = new Date();
 /** The machine's load (1, 5, 15 min) when each part began and when the run ended. */

@@ -23,6 +23,8 @@ export type BackendOperation =
   | "insertRowSets"
   | "signalChange"
   | "tableExists"
+  | "listTables"
+  | "resetIdentity"
   | "transaction";
 
 /** Told of every call once it settles: which member, how long it took, whether it failed. */
@@ -108,6 +110,16 @@ export class TimedBackend extends DatabaseBackend {
     return this.#timed("tableExists", start, this.#inner.tableExists(table));
   }
 
+  listTables(): Promise<string[]> {
+    const start = performance.now();
+    return this.#timed("listTables", start, this.#inner.listTables());
+  }
+
+  resetIdentity(table: string, column: string): Promise<void> {
+    const start = performance.now();
+    return this.#timed("resetIdentity", start, this.#inner.resetIdentity(table, column));
+  }
+
   lockForMigration(): Promise<void> {
     return this.#inner.lockForMigration();
   }
@@ -126,6 +138,10 @@ export class TimedBackend extends DatabaseBackend {
 
   override commit(): Promise<void> {
     return this.#inner.commit();
+  }
+
+  override checkReady(): Promise<void> {
+    return this.#inner.checkReady();
   }
 
   close(): Promise<void> {

@@ -1,7 +1,7 @@
 /** `bun run start`: what it prints, open mode, and how it fails. */
 import { afterAll, describe, expect, test } from "bun:test";
 import { describePostgres } from "../support/postgres.ts";
-import { LATEST_VERSION } from "../support/project-migrations.ts";
+import { LATEST_VERSION, SHIPPED_MIGRATIONS, SHIPPED_VERSIONS } from "../support/project-migrations.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { runCli, startCli } from "./support/cli-process.ts";
 
@@ -22,14 +22,28 @@ describe("bun run start on SQLite", () => {
   const dir = makeTempDir("malwar-start-");
   afterAll(() => dir.cleanup());
 
-  test("one line with URL, backend and schema version, then the open-mode notice; the URL serves", async () => {
+  test("each migration applied with its duration, one line with URL, backend and schema version, then the open-mode notice; the URL serves", async () => {
     const path = dir.file("start.db");
     const started = await startCli({ MALWAR_DB_PATH: path });
     const health = await fetch(`${started.url}/api/v1/health`);
     expect(health.status).toBe(200);
     expect(await stop(started)).toBe(0);
     // Standard output is a pipe here, so the log is JSON lines; requests have lines of their own.
-    const [first, second, ...rest] = started.stdout.lines.map((l) => JSON.parse(l) as LogRecord);
+    const records = started.stdout.lines.map((l) => JSON.parse(l) as LogRecord);
+    const migrations = records.slice(0, SHIPPED_MIGRATIONS.length);
+    expect(
+      migrations.map((r) => [r.level, r.migration, String(r.msg).replace(/ in \d+\.\d ms$/, "")]),
+    ).toEqual(
+      SHIPPED_MIGRATIONS.map(({ version, name }) => {
+        const file = `${String(version).padStart(3, "0")}_${name}`;
+        return ["info", file, `applied ${file}`];
+      }),
+    );
+    for (const r of migrations) {
+      expect(r.msg).toMatch(/ in \d+\.\d ms$/);
+      expect(typeof r.duration_ms).toBe("number");
+    }
+    const [first, second, ...rest] = records.slice(SHIPPED_MIGRATIONS.length);
     expect(first).toMatchObject({
       level: "info",
       backend: "sqlite",
@@ -92,7 +106,9 @@ describe("bun run start on SQLite", () => {
       const records = res.stdout
         .trim()
         .split("\n")
-        .map((l) => JSON.parse(l) as LogRecord);
+        .map((l) => JSON.parse(l) as LogRecord)
+        // The migrations ran before the listen failed (each its own line).
+        .filter((r) => r.migration === undefined);
       expect(records).toEqual([
         expect.objectContaining({
           level: "error",
@@ -119,7 +135,9 @@ describePostgres("bun run start on PostgreSQL", (db) => {
     started.proc.kill("SIGINT");
     expect(await started.proc.exited).toBe(0);
     await Promise.all([started.stdout.finished, started.stderr.finished]);
-    expect((JSON.parse(started.stdout.lines[0] as string) as LogRecord).msg).toMatch(
+    const records = started.stdout.lines.map((l) => JSON.parse(l) as LogRecord);
+    expect(records.filter((r) => String(r.msg).startsWith("applied "))).toHaveLength(SHIPPED_VERSIONS.length);
+    expect(records.find((r) => String(r.msg).includes("listening on"))?.msg).toMatch(
       new RegExp(`backend=postgres .*schema_version=${LATEST_VERSION}$`),
     );
     const all = `${started.stdout.text()}\n${started.stderr.text()}`;

@@ -81,10 +81,8 @@ export class SqliteSession extends DatabaseBackend {
       return Promise.reject(error);
     }
     const { text, rows } = batch;
-    return this.#inTurn(() => {
-      if (rows.length === 0) return { rowCount: 0 };
-      return { rowCount: this.#atomically(() => this.connection.runMany(text, rows)) };
-    });
+    if (rows.length === 0) return this.#inTurn(() => ({ rowCount: 0 }));
+    return this.runAtomically(() => ({ rowCount: this.connection.runMany(text, rows) }));
   }
 
   fetchOne<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T | null> {
@@ -163,6 +161,16 @@ export class SqliteSession extends DatabaseBackend {
     // SQLite's one write lock against every other connection until it ends.
   }
 
+  async listTables(): Promise<string[]> {
+    const rows = await this.fetchAll<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name COLLATE BINARY",
+    );
+    return rows.map((r) => r.name);
+  }
+
+  /** AUTOINCREMENT keeps its counter (sqlite_sequence) at the highest id ever inserted, explicit ones included. */
+  async resetIdentity(_table: string, _column: string): Promise<void> {}
+
   poolStats(): PoolStats {
     return this.#stats();
   }
@@ -176,6 +184,10 @@ export class SqliteSession extends DatabaseBackend {
   /** Refuses all later work with `reason` (the backend uses it when it closes). */
   protected markUnusable(reason: string): void {
     this.#unusable = reason;
+  }
+
+  protected assertUsable(): void {
+    this.#assertUsable();
   }
 
   #assertUsable(): void {
@@ -197,7 +209,17 @@ export class SqliteSession extends DatabaseBackend {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#inTurn(() => work(text, values));
+    return this.runStatement(text, () => work(text, values));
+  }
+
+  /** Where one validated statement runs: in turn on this session (the backend may batch writes). */
+  protected runStatement<T>(_text: string, work: () => T): Promise<T> {
+    return this.#inTurn(work);
+  }
+
+  /** Runs `work` in turn, all-or-nothing (the backend may batch it with other writers). */
+  protected runAtomically<T>(work: () => T): Promise<T> {
+    return this.#inTurn(() => this.#atomically(work));
   }
 
   /*

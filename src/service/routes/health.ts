@@ -52,6 +52,9 @@ export function healthRoutes(app: ServiceApp) {
         async handle() {
           const result = await probeDatabase(app.backend, app.readyTimeoutMs);
           if (result.ready) return json({ status: "ready" });
+          if (result.reason === "fault") {
+            return json(errorBody("STORAGE_FAULT", `Not ready: ${result.cause}.`), 503);
+          }
           const message =
             result.reason === "timeout"
               ? "The database did not answer in time."
