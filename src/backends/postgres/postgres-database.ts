@@ -16,7 +16,10 @@ import {
 } from "./pool-options.ts";
 import { PostgresSession } from "./postgres-session.ts";
 import { PostgresTransaction } from "./postgres-transaction.ts";
+import { runReservedTransaction } from "./reserved-transaction.ts";
 import { isSafeToRetry, MAX_RETRIES, retryDelayMs } from "./retry-policy.ts";
+import { type ProbeConnection, probeSessionRoute, type SessionRoute } from "./session-route.ts";
+import { withStatementDeadline } from "./statement-deadline.ts";
 
 export type { PostgresOptions } from "./pool-options.ts";
 
@@ -36,17 +39,25 @@ export class PostgresDatabase extends PostgresSession {
   readonly #openListenConnection: (options: Record<string, unknown>) => ListenConnection;
   readonly #options: ResolvedPostgresOptions;
   readonly #watches = new Set<ChangeWatch>();
+  /** What was found between this process and the server at connect time. */
+  readonly route: SessionRoute;
+  /** Set when no session carries statement_timeout: the backend applies it itself. */
+  readonly #ownTimeoutMs: number | null;
   #closing: Promise<void> | undefined;
 
   private constructor(
     pool: ConnectionPool,
     options: ResolvedPostgresOptions,
+    route: SessionRoute,
     secrets: readonly string[],
     openListenConnection: (options: Record<string, unknown>) => ListenConnection,
   ) {
     super({ prepare: options.prepare, secrets, stats: () => pool.stats() });
     this.#pool = pool;
     this.#options = options;
+    this.route = route;
+    this.#ownTimeoutMs =
+      !route.startupTimeout && options.statementTimeout > 0 ? options.statementTimeout : null;
     this.#openListenConnection = openListenConnection;
   }
 
@@ -54,19 +65,36 @@ export class PostgresDatabase extends PostgresSession {
     const resolved = resolveOptions(options);
     const target = describeTarget(url);
     const postgres = await loadPostgresDriver();
-    const pool = await connectWithRetry(
+    const { pool, route } = await connectWithRetry(
       async () => {
+        const route = await probeSessionRoute(
+          (withTimeout) =>
+            postgres(url, {
+              ...driverOptions(
+                resolved,
+                { max: 1, idleTimeout: null, onClose: () => {} },
+                {
+                  transactionPooled: true,
+                  startupTimeout: withTimeout,
+                  inRecovery: false,
+                },
+              ),
+              prepare: false,
+              fetch_types: false,
+            } as Parameters<PostgresFactory>[1]) as unknown as ProbeConnection,
+          resolved.statementTimeout,
+        );
         const candidate = new ConnectionPool(
           resolved.min,
           resolved.max,
           resolved.idleTimeout,
           (spec) =>
             // The driver's typings are generic over custom types; this backend sees its own slice.
-            postgres(url, driverOptions(resolved, spec)) as unknown as DriverPool,
+            postgres(url, driverOptions(resolved, spec, route)) as unknown as DriverPool,
         );
         try {
           await candidate.warm();
-          return candidate;
+          return { pool: candidate, route };
         } catch (error) {
           // A fresh pool per attempt: the driver's own reconnect backoff would add up with ours.
           await candidate.end(0);
@@ -76,9 +104,19 @@ export class PostgresDatabase extends PostgresSession {
       resolved.connectTimeout,
       target,
     );
+    if (route.transactionPooled && resolved.prepare) {
+      console.error(
+        redactSecrets(
+          `malwar: PostgreSQL at ${target.where} is reached through a transaction-mode pooler (two sessions shared one server process): prepared statements are switched off although MALWAR_POSTGRES_PREPARE is true; set MALWAR_POSTGRES_PREPARE=false to say so`,
+          target.secrets,
+        ),
+      );
+    }
     return new PostgresDatabase(
       pool,
-      resolved,
+      // Named statements would be sent to server processes that never saw them prepared.
+      route.transactionPooled ? { ...resolved, prepare: false } : resolved,
+      route,
       target.secrets,
       (options) => postgres(url, options as Parameters<PostgresFactory>[1]) as unknown as ListenConnection,
     );
@@ -102,14 +140,18 @@ export class PostgresDatabase extends PostgresSession {
           slot.adjustOpen(-1);
         };
         const conn = this.#openListenConnection({
-          ...driverOptions(this.#options, {
-            max: 1,
-            idleTimeout: null,
-            onClose: () => {
-              closed();
-              events.onClose();
+          ...driverOptions(
+            this.#options,
+            {
+              max: 1,
+              idleTimeout: null,
+              onClose: () => {
+                closed();
+                events.onClose();
+              },
             },
-          }),
+            this.route,
+          ),
           onnotify: events.onNotify,
           // Never recycled: each new connection is a gap in which signals could be missed.
           max_lifetime: null,
@@ -175,8 +217,13 @@ export class PostgresDatabase extends PostgresSession {
     attempt: number,
   ): Promise<DriverResult> {
     if (this.#closing) return Promise.reject(closedError());
+    const timeoutMs = this.#ownTimeoutMs;
     return this.#pool
-      .run((pool) => pool.unsafe(text, values, options))
+      .run((pool) =>
+        timeoutMs === null
+          ? pool.unsafe(text, values, options)
+          : withStatementDeadline(pool.unsafe(text, values, options), timeoutMs),
+      )
       .catch(async (error: unknown) => {
         if (attempt >= MAX_RETRIES || this.#closing || !isSafeToRetry(error)) throw error;
         await Bun.sleep(retryDelayMs(attempt));
@@ -189,11 +236,15 @@ export class PostgresDatabase extends PostgresSession {
       this.#assertOpen();
       let started = false;
       try {
-        return await this.#pool.run((pool) =>
-          pool.begin((tx) => {
-            started = true;
-            return work(tx);
-          }),
+        return await this.#pool.run(async (pool) =>
+          runReservedTransaction(
+            await pool.reserve(),
+            (tx) => {
+              started = true;
+              return work(tx);
+            },
+            { localStatementTimeoutMs: this.#ownTimeoutMs },
+          ),
         );
       } catch (error) {
         // Only a BEGIN that failed on a dead connection is retried: once `work` ran, its
