@@ -10,7 +10,7 @@
  * in production.
  */
 import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { loadConfig, type StorageConfig } from "../config/index.ts";
+import { loadConfig, parsePostgresUrl, type StorageConfig } from "../config/index.ts";
 import { MalwarError, redactUrl } from "../errors/index.ts";
 import { schemaVersion } from "../migrate/index.ts";
 import { ApiKeyRepository } from "../repositories/index.ts";
@@ -22,8 +22,9 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 function target(config: StorageConfig): string {
   if (config.backend === "sqlite") return `sqlite (${config.dbPath})`;
   try {
-    const url = new URL(config.postgresUrl);
-    return `postgres (${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname})`;
+    const { url, hosts } = parsePostgresUrl(config.postgresUrl);
+    const where = hosts.length > 1 ? hosts.join(",") : `${url.hostname}${url.port ? `:${url.port}` : ""}`;
+    return `postgres (${where}${url.pathname})`;
   } catch {
     return "postgres";
   }
@@ -82,6 +83,12 @@ async function main(): Promise<void> {
     new ApiKeyRepository(backend).countActive(),
   ]);
   console.log(`malwar listening on ${service.url} backend=${target(config)} schema_version=${version}`);
+  const readOnly = await backend.readOnlyReason();
+  if (readOnly !== null) {
+    console.error(
+      `malwar: ${target(config)}: ${readOnly}; /api/v1/ready answers 503 and writes fail until MALWAR_POSTGRES_URL names the primary (or target_session_attrs=read-write picks it)`,
+    );
+  }
   if (activeKeys === 0) {
     console.log(
       "malwar: no active API key: the service is OPEN to anyone who can reach it. " +

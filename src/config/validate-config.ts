@@ -1,4 +1,5 @@
 import { ConfigurationError, redactUrl } from "../errors/index.ts";
+import { parsePostgresUrl } from "./postgres-url.ts";
 import { DEFAULT_CONFIG, type StorageConfig } from "./storage-config.ts";
 
 /**
@@ -17,6 +18,9 @@ export function validateConfig(
     fail(names.dbPath, String(config.dbPath), "must be a file path or ':memory:'");
   }
   if (config.postgresUrl !== "") checkPostgresUrl(config.postgresUrl, names.postgresUrl);
+  if (config.postgresReadUrl !== undefined && config.postgresReadUrl !== "") {
+    checkPostgresUrl(String(config.postgresReadUrl), names.postgresReadUrl);
+  }
   if (config.backend === "postgres" && config.postgresUrl === "") {
     throw new ConfigurationError(`${names.postgresUrl} is required when ${names.backend} is 'postgres'`);
   }
@@ -48,7 +52,8 @@ export function validateConfig(
 function checkPostgresUrl(url: string, name: string): void {
   let parsed: URL;
   try {
-    parsed = new URL(url);
+    // Several hosts (h1:5432,h2:5432) are allowed, as postgres.js takes them.
+    parsed = parsePostgresUrl(url).url;
   } catch {
     fail(name, hidePassword(url), "is not a valid URL");
   }

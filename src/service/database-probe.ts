@@ -1,6 +1,9 @@
 import type { DatabaseBackend } from "../backends/database-backend.ts";
 
-export type Readiness = { ready: true } | { ready: false; reason: "timeout" | "error" };
+export type Readiness =
+  | { ready: true }
+  | { ready: false; reason: "timeout" | "error" }
+  | { ready: false; reason: "read-only"; detail: string };
 
 /**
  * `select 1` with a deadline: a database that hangs (network partition, exhausted pool) must make
@@ -12,10 +15,15 @@ export async function probeDatabase(backend: DatabaseBackend, timeoutMs = 2000):
   const deadline = new Promise<Readiness>((resolve) => {
     timer = setTimeout(() => resolve({ ready: false, reason: "timeout" }), timeoutMs);
   });
-  const query = backend.fetchOne("SELECT 1 AS ok").then(
-    (): Readiness => ({ ready: true }),
-    (): Readiness => ({ ready: false, reason: "error" }),
-  );
+  // A hot standby answers queries but refuses every write: not ready to serve this API.
+  const query = backend
+    .fetchOne("SELECT 1 AS ok")
+    .then(() => backend.readOnlyReason())
+    .then(
+      (detail): Readiness =>
+        detail === null ? { ready: true } : { ready: false, reason: "read-only", detail },
+      (): Readiness => ({ ready: false, reason: "error" }),
+    );
   try {
     return await Promise.race([query, deadline]);
   } finally {

@@ -21,6 +21,12 @@ export interface ChangeRecord {
 export interface ServiceApp {
   backend: DatabaseBackend;
   repos: Repositories;
+  /**
+   * For lists and searches, which may lag the latest writes: on the read replica when one is
+   * configured (MALWAR_POSTGRES_READ_URL). Reads by id stay on `repos`, so a client always
+   * sees what it has just written.
+   */
+  listRepos: Repositories;
   keys: KeyVerifier;
   /** Whether the service is open, for requests without a valid key. */
   openMode: OpenModeCheck;
@@ -86,6 +92,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   return {
     backend,
     repos,
+    listRepos: backend.forLaggingReads() === backend ? repos : createRepositories(backend.forLaggingReads()),
     keys,
     openMode: openModeCheck(repos.apiKeys, watch === null ? null : freshness),
     log,

@@ -1,3 +1,4 @@
+import { parsePostgresUrl } from "../../config/index.ts";
 import { StorageError } from "../../errors/index.ts";
 import type { ConnectTarget } from "./connect-with-retry.ts";
 
@@ -7,8 +8,9 @@ import type { ConnectTarget } from "./connect-with-retry.ts";
  */
 export function describeTarget(url: string): ConnectTarget {
   let parsed: URL;
+  let hosts: string[];
   try {
-    parsed = new URL(url);
+    ({ url: parsed, hosts } = parsePostgresUrl(url));
   } catch {
     throw new StorageError(
       "The PostgreSQL URL does not parse (expected postgres://user@host:port/database)",
@@ -23,12 +25,13 @@ export function describeTarget(url: string): ConnectTarget {
     });
   }
   const password = safeDecode(parsed.password);
-  const host = parsed.hostname || parsed.searchParams.get("host") || "localhost";
-  const port = parsed.port || "5432";
+  const host =
+    hosts.length > 1 ? hosts.join(",") : parsed.hostname || parsed.searchParams.get("host") || "localhost";
+  const port = hosts.length > 1 ? "" : `:${parsed.port || "5432"}`;
   const database = safeDecode(parsed.pathname.replace(/^\//, "")) || "(default database)";
   const user = safeDecode(parsed.username);
   const secrets = [password, parsed.password].filter((s) => s.length > 0);
-  return { where: `${host}:${port}/${database}${user ? ` as ${user}` : ""}`, secrets };
+  return { where: `${host}${port}/${database}${user ? ` as ${user}` : ""}`, secrets };
 }
 
 function safeDecode(text: string): string {

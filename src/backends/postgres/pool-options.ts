@@ -20,9 +20,11 @@ export interface PostgresOptions {
   applicationName?: string;
   /** Where server NOTICEs go (default: the debug log). */
   onNotice?: NoticeHandler;
+  /** A read replica (hot standby) for reads that may lag: lists and searches. */
+  readUrl?: string | undefined;
 }
 
-export type ResolvedPostgresOptions = Required<PostgresOptions>;
+export type ResolvedPostgresOptions = Required<Omit<PostgresOptions, "readUrl">>;
 
 export const POSTGRES_DEFAULTS = {
   connectTimeout: 30,

@@ -18,7 +18,12 @@ import { PostgresSession } from "./postgres-session.ts";
 import { PostgresTransaction } from "./postgres-transaction.ts";
 import { runReservedTransaction } from "./reserved-transaction.ts";
 import { isSafeToRetry, MAX_RETRIES, retryDelayMs } from "./retry-policy.ts";
-import { type ProbeConnection, probeSessionRoute, type SessionRoute } from "./session-route.ts";
+import {
+  type ProbeConnection,
+  probeSessionRoute,
+  type SessionRoute,
+  sessionAttrsOption,
+} from "./session-route.ts";
 import { withStatementDeadline } from "./statement-deadline.ts";
 
 export type { PostgresOptions } from "./pool-options.ts";
@@ -43,6 +48,7 @@ export class PostgresDatabase extends PostgresSession {
   readonly route: SessionRoute;
   /** Set when no session carries statement_timeout: the backend applies it itself. */
   readonly #ownTimeoutMs: number | null;
+  #reader: PostgresDatabase | undefined;
   #closing: Promise<void> | undefined;
 
   private constructor(
@@ -64,7 +70,10 @@ export class PostgresDatabase extends PostgresSession {
   static async create(url: string, options: PostgresOptions): Promise<PostgresDatabase> {
     const resolved = resolveOptions(options);
     const target = describeTarget(url);
-    const postgres = await loadPostgresDriver();
+    const driver = await loadPostgresDriver();
+    const attrs = sessionAttrsOption(url);
+    const postgres = ((target: string, driverOptions: Parameters<PostgresFactory>[1]) =>
+      driver(target, { ...driverOptions, ...attrs })) as PostgresFactory;
     const { pool, route } = await connectWithRetry(
       async () => {
         const route = await probeSessionRoute(
@@ -112,7 +121,7 @@ export class PostgresDatabase extends PostgresSession {
         ),
       );
     }
-    return new PostgresDatabase(
+    const db = new PostgresDatabase(
       pool,
       // Named statements would be sent to server processes that never saw them prepared.
       route.transactionPooled ? { ...resolved, prepare: false } : resolved,
@@ -120,6 +129,26 @@ export class PostgresDatabase extends PostgresSession {
       target.secrets,
       (options) => postgres(url, options as Parameters<PostgresFactory>[1]) as unknown as ListenConnection,
     );
+    if (options.readUrl) {
+      try {
+        db.#reader = await PostgresDatabase.create(options.readUrl, { ...options, readUrl: undefined });
+      } catch (error) {
+        await db.close();
+        throw error;
+      }
+    }
+    return db;
+  }
+
+  override forLaggingReads(): PostgresDatabase {
+    return this.#reader ?? this;
+  }
+
+  override async readOnlyReason(): Promise<string | null> {
+    const row = await this.fetchOne<{ standby: boolean }>("select pg_is_in_recovery() as standby");
+    return row?.standby
+      ? "the server is a hot standby (pg_is_in_recovery() is true): it refuses every write"
+      : null;
   }
 
   /**
@@ -199,7 +228,7 @@ export class PostgresDatabase extends PostgresSession {
     this.#closing ??= (async () => {
       await Promise.all([...this.#watches].map((w) => w.close()));
       await this.#pool.drain();
-      await this.#pool.end(END_TIMEOUT_SECONDS);
+      await Promise.all([this.#pool.end(END_TIMEOUT_SECONDS), this.#reader?.close()]);
     })();
     return this.#closing;
   }

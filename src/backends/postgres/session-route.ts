@@ -123,3 +123,16 @@ export function isPoolerRefusal(error: unknown): boolean {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * postgres.js 3.4.9 takes `target_session_attrs=read-write` to mean "default_transaction_read_only
+ * is off", which a hot standby also reports: it connected to the standby (measured with a
+ * primary and a `pg_basebackup -R` standby). libpq also refuses a server in hot standby there;
+ * the driver's `primary` does exactly that check, so read-write is passed on as primary.
+ */
+export function sessionAttrsOption(url: string): Record<string, string> {
+  const query = url.indexOf("?");
+  if (query === -1) return {};
+  const attrs = new URLSearchParams(url.slice(query + 1)).get("target_session_attrs");
+  return attrs === "read-write" ? { target_session_attrs: "primary" } : {};
+}

@@ -13,8 +13,8 @@ export function auditRoutes(app: ServiceApp) {
           const query = parseOrThrow(auditQuery, queryObject(url), "query");
           const { limit, offset, ...filter } = query;
           const [entries, total] = await Promise.all([
-            app.repos.auditLog.query(query),
-            app.repos.auditLog.count(filter),
+            app.listRepos.auditLog.query(query),
+            app.listRepos.auditLog.count(filter),
           ]);
           return json({ entries, count: entries.length, total, limit, offset });
         },

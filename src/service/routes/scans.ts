@@ -14,7 +14,7 @@ export function scanRoutes(app: ServiceApp) {
         permission: "scans:read",
         async handle({ url }) {
           const query = parseOrThrow(scanListQuery, queryObject(url), "query");
-          const scans = await app.repos.scans.listRecent(query);
+          const scans = await app.listRepos.scans.listRecent(query);
           return json({ scans, count: scans.length });
         },
       },

@@ -1,0 +1,160 @@
+/**
+ * Past one primary: a throwaway primary and a streaming hot standby made by `pg_basebackup -R`.
+ * A multi-host URL with target_session_attrs=read-write follows the writable one; a standby named
+ * as the primary is reported at start (/ready 503, one clear line), not discovered write by
+ * write; MALWAR_POSTGRES_READ_URL sends lists to the replica while a scan just written is
+ * always readable by id.
+ */
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import postgres from "postgres";
+import { PostgresDatabase } from "../../src/backends/postgres/index.ts";
+import { ConfigurationError, loadConfig } from "../../src/index.ts";
+import { childEnv, LineReader, ROOT, runCli } from "../service/support/cli-process.ts";
+import { scanBody, uniqueId } from "../service/support/fixtures.ts";
+import { type Cluster, PG_BIN, standbyOf, startPrimary } from "./support/cluster.ts";
+
+setDefaultTimeout(120_000);
+
+const available = Bun.spawnSync(["test", "-x", `${PG_BIN}/pg_basebackup`]).exitCode === 0;
+
+(available ? describe : describe.skip)("primary and streaming standby", () => {
+  let primary: Cluster;
+  let standby: Cluster;
+  const db = "malwar";
+  beforeAll(async () => {
+    primary = await startPrimary();
+    const admin = postgres(primary.url("postgres"), { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${db}`);
+    await admin.end({ timeout: 2 });
+    const migrated = await runCli("migrate", [], {
+      MALWAR_DB_BACKEND: "postgres",
+      MALWAR_POSTGRES_URL: primary.url(db),
+    });
+    if (migrated.code !== 0) throw new Error(migrated.stderr);
+    standby = await standbyOf(primary);
+  });
+  afterAll(async () => {
+    await standby?.stop();
+    await primary?.stop();
+  });
+
+  const startService = async (vars: Record<string, string>) => {
+    const proc = Bun.spawn([process.execPath, "--no-env-file", "run", "start"], {
+      cwd: ROOT,
+      env: childEnv({ MALWAR_DB_BACKEND: "postgres", MALWAR_PORT: "0", ...vars }),
+      stdout: "pipe",
+      stderr: "pipe",
+      stdin: "ignore",
+    });
+    const stdout = new LineReader(proc.stdout);
+    const stderr = new LineReader(proc.stderr);
+    const line = await stdout.waitFor(/listening on /).catch(async (e: Error) => {
+      proc.kill("SIGKILL");
+      await stderr.finished;
+      throw new Error(`${e.message}\n${stderr.text()}`);
+    });
+    const base = `${/listening on (http:\/\/\S+)/.exec(line)?.[1]}/api/v1`;
+    return {
+      base,
+      stderr,
+      async stop() {
+        proc.kill("SIGTERM");
+        const code = await Promise.race([proc.exited, Bun.sleep(15_000).then(() => null)]);
+        if (code === null) proc.kill("SIGKILL");
+        return code;
+      },
+    };
+  };
+
+  test("a multi-host URL is accepted by the configuration", () => {
+    const url = `postgres://postgres@127.0.0.1:${standby.port},127.0.0.1:${primary.port}/${db}?target_session_attrs=read-write`;
+    expect(loadConfig({ MALWAR_DB_BACKEND: "postgres", MALWAR_POSTGRES_URL: url }).postgresUrl).toBe(url);
+    expect(() =>
+      loadConfig({ MALWAR_DB_BACKEND: "postgres", MALWAR_POSTGRES_URL: "postgres://h1:5432,/db" }),
+    ).toThrow(ConfigurationError);
+  });
+
+  test("target_session_attrs=read-write follows the writable host, whichever comes first", async () => {
+    for (const hosts of [
+      `127.0.0.1:${standby.port},127.0.0.1:${primary.port}`,
+      `127.0.0.1:${primary.port},127.0.0.1:${standby.port}`,
+    ]) {
+      const backend = await PostgresDatabase.create(
+        `postgres://postgres@${hosts}/${db}?target_session_attrs=read-write`,
+        { min: 1, max: 2 },
+      );
+      try {
+        expect(backend.route.inRecovery).toBe(false);
+        expect(await backend.readOnlyReason()).toBeNull();
+        expect(await backend.fetchOne("select inet_server_port() as port")).toEqual({ port: primary.port });
+      } finally {
+        await backend.close();
+      }
+    }
+  });
+
+  test("a standby named as the primary: one clear line at start, /ready 503", async () => {
+    const service = await startService({ MALWAR_POSTGRES_URL: standby.url(db) });
+    try {
+      await service.stderr.waitFor(/hot standby/);
+      expect(service.stderr.text()).toMatch(/pg_is_in_recovery\(\).*MALWAR_POSTGRES_URL/);
+      const ready = await fetch(`${service.base}/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.text()).toMatch(/cannot take writes/);
+      // Reads still answer.
+      expect((await fetch(`${service.base}/health`)).status).toBe(200);
+    } finally {
+      expect(await service.stop()).toBe(0);
+    }
+  });
+
+  test("MALWAR_POSTGRES_READ_URL: lists come from the replica, a scan just written is always readable by id", async () => {
+    const service = await startService({
+      MALWAR_POSTGRES_URL: primary.url(db),
+      MALWAR_POSTGRES_READ_URL: standby.url(db),
+    });
+    try {
+      expect((await fetch(`${service.base}/ready`)).status).toBe(200);
+      const ids: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const body = scanBody(uniqueId("replica"));
+        const created = await fetch(`${service.base}/scans`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        expect(created.status).toBe(201);
+        const read = await fetch(`${service.base}/scans/${encodeURIComponent(body.id)}`);
+        expect(read.status).toBe(200);
+        ids.push(body.id);
+      }
+      // The list reaches the standby's sessions: its pg_stat_activity shows the service there.
+      const list = await fetch(`${service.base}/scans?limit=100`);
+      expect(list.status).toBe(200);
+      const observer = postgres(standby.url(db), { max: 1, onnotice: () => {} });
+      try {
+        const [row] = await observer.unsafe(
+          "select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = 'malwar'",
+          [db],
+        );
+        expect(Number(row?.n)).toBeGreaterThan(0);
+      } finally {
+        await observer.end({ timeout: 2 });
+      }
+      // Replication catches up: every scan is listed from the replica in the end.
+      const deadline = performance.now() + 10_000;
+      let listed: string[] = [];
+      while (performance.now() < deadline) {
+        const page = (await (await fetch(`${service.base}/scans?limit=100`)).json()) as {
+          scans: { id: string }[];
+        };
+        listed = page.scans.map((s) => s.id);
+        if (ids.every((id) => listed.includes(id))) break;
+        await Bun.sleep(100);
+      }
+      expect(ids.filter((id) => !listed.includes(id))).toEqual([]);
+    } finally {
+      expect(await service.stop()).toBe(0);
+    }
+  });
+});
