@@ -1,7 +1,7 @@
 /**
  * The SQL the project's repositories send for each workload, spelled out once for the raw
  * contenders so they run exactly the same statements (src/repositories/scan-repository.ts,
- * scan-details.ts, bulk-insert.ts, finding-repository.ts, api-usage-repository.ts).
+ * scan-details.ts, backends/{sqlite,postgres}/insert-rows.ts, finding-repository.ts, api-usage-repository.ts).
  */
 import { FINDING_COLUMNS } from "../../src/repositories/finding-row.ts";
 import { SCAN_COLUMNS } from "../../src/repositories/scan-row.ts";
@@ -12,7 +12,7 @@ export { FINDING_COLUMNS, SCAN_COLUMNS };
 
 export type Dialect = "sqlite" | "postgres";
 
-/** The layer's per-statement cap on SQLite (bulk-insert.ts): 16,000 parameters, 1,000 finding rows. */
+/** The layer's per-statement cap on SQLite (backends/sqlite/insert-rows.ts): 16,000 parameters, 1,000 finding rows. */
 export const MULTI_ROW_PARAMS = 16_000;
 
 /** Multi-row INSERT text with `rows` value tuples, markers numbered as the dialect wants. */
@@ -32,7 +32,7 @@ export function insertText(
 }
 
 /*
- * PostgreSQL's bulk route (bulk-insert.ts): the rows of a chunk as ONE json text parameter,
+ * PostgreSQL's bulk route (backends/postgres/insert-rows.ts): the rows of a chunk as ONE json text parameter,
  * unpacked by json_populate_recordset; 1,000 rows per statement, two statements in flight on the
  * transaction's connection. One statement text per table, whatever the row count.
  */

@@ -6,8 +6,8 @@
  * (leaving the audit row out would charge a storage write the contract demands to the HTTP layer).
  */
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
+import { JoinedTransaction } from "../../src/backends/joined-transaction.ts";
 import { AuditLogRepository, type NewScanWithDetails, ScanRepository } from "../../src/repositories/index.ts";
-import { JoinedTransaction } from "../../src/service/joined-transaction.ts";
 
 export function startBareServer(backend: DatabaseBackend): { url: string; stop(): Promise<void> } {
   const scans = new ScanRepository(backend);

@@ -27,6 +27,27 @@ export interface ChangeHandlers {
   onLost(): void;
 }
 
+/**
+ * What a repository may ask a backend instead of asking which database it is. The answers are
+ * constants per backend (one object each), so callers may cache what they build from them.
+ */
+export interface BackendCapabilities {
+  /**
+   * The COLLATE clause that orders text by its bytes. The databases' default text orders differ
+   * (PostgreSQL sorts by the locale, which may ignore case and punctuation; SQLite by bytes):
+   * ordering ids by bytes gives one order everywhere.
+   */
+  readonly byteOrder: string;
+  /**
+   * An SQL expression: the rows of table alias `alias` (bound in the caller's FROM) as JSON array
+   * text ordered by `orderBy`, `'[]'` when there are none. Null where several small reads cost
+   * less than building JSON (in-process SQLite), so a caller reads the rows separately.
+   */
+  readonly jsonRowsArray: ((alias: string, orderBy: string) => string) | null;
+  /** Whether `poolStats` describes a pool of connections (health reports it then). */
+  readonly pooled: boolean;
+}
+
 export interface ChangeWatch {
   /** Stops listening; `onLost` is not called for it. */
   close(): Promise<void>;
@@ -38,6 +59,8 @@ export interface ChangeWatch {
  */
 export abstract class DatabaseBackend {
   abstract readonly backendName: BackendName;
+
+  abstract readonly capabilities: BackendCapabilities;
 
   abstract execute(query: QueryInput, params?: readonly SqlParam[]): Promise<ExecuteResult>;
 
@@ -66,9 +89,26 @@ export abstract class DatabaseBackend {
   abstract poolStats(): PoolStats;
 
   /**
+   * Inserts `records` (objects keyed by column name, values as bound) into `table`, all or none,
+   * in as few statements as the driver allows (the bulk path of scans, findings, URL analyses and
+   * usage counts). Every record has every column: no column default is silently substituted.
+   */
+  abstract insertRows(table: string, columns: readonly string[], records: readonly Row[]): Promise<void>;
+
+  /**
+   * Tells every watcher of `channel` (`watchChanges`, in this process and in others) that
+   * something changed: once the enclosing transaction commits, never for one that rolls back;
+   * outside a transaction at once.
+   */
+  abstract signalChange(channel: string): Promise<void>;
+
+  /** Whether `table` exists in the schema this backend uses. */
+  abstract tableExists(table: string): Promise<boolean>;
+
+  /**
    * Listens for change signals on `channel` from every process using the database (PostgreSQL
-   * LISTEN/NOTIFY; writers signal with `SELECT pg_notify(channel, '')` in the transaction of
-   * the change, so the signal arrives once the change is committed). Null when this backend cannot
+   * LISTEN/NOTIFY; writers call `signalChange` in the transaction of the change, so the signal
+   * arrives once the change is committed). Null when this backend cannot
    * tell other processes' changes, so callers must read instead of trusting a cached answer.
    */
   watchChanges(_channel: string, _handlers: ChangeHandlers): ChangeWatch | null {

@@ -25,36 +25,6 @@ export class DriverError extends StorageError {
   }
 }
 
-const SQLITE_KINDS: Record<string, string> = {
-  SQLITE_CONSTRAINT_PRIMARYKEY: UNIQUE_VIOLATION,
-  SQLITE_CONSTRAINT_UNIQUE: UNIQUE_VIOLATION,
-  SQLITE_CONSTRAINT_FOREIGNKEY: FOREIGN_KEY_VIOLATION,
-  SQLITE_CONSTRAINT_NOTNULL: NOT_NULL_VIOLATION,
-  SQLITE_CONSTRAINT_CHECK: CHECK_VIOLATION,
-  SQLITE_BUSY: DATABASE_BUSY,
-  SQLITE_BUSY_SNAPSHOT: DATABASE_BUSY,
-  SQLITE_BUSY_RECOVERY: DATABASE_BUSY,
-  SQLITE_LOCKED: DATABASE_BUSY,
-};
-
-const SQLSTATE_KINDS: Record<string, string> = {
-  "23505": UNIQUE_VIOLATION,
-  "23503": FOREIGN_KEY_VIOLATION,
-  "23502": NOT_NULL_VIOLATION,
-  "23514": CHECK_VIOLATION,
-  "40001": DATABASE_BUSY,
-  "40P01": DATABASE_BUSY,
-  "55P03": DATABASE_BUSY,
-};
-
-export function kindOfSqliteCode(code: string | undefined): string {
-  return (code !== undefined && SQLITE_KINDS[code]) || QUERY_FAILED;
-}
-
-export function kindOfSqlState(state: string | undefined): string {
-  return (state !== undefined && SQLSTATE_KINDS[state]) || QUERY_FAILED;
-}
-
 /** True for a duplicate primary key or unique constraint on either backend. */
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof StorageError && error.code === UNIQUE_VIOLATION;

@@ -8,7 +8,7 @@
  * success; 1 with a one-line reason on any failure; 2 on a usage error.
  */
 import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { loadConfig, type StorageConfig } from "../config/index.ts";
+import { loadConfig, postgresLocation, type StorageConfig } from "../config/index.ts";
 import { redactUrl } from "../errors/index.ts";
 import {
   type MigrationStatusEntry,
@@ -37,12 +37,8 @@ function parseArgs(args: readonly string[]): Command {
 /** Where the command points, for the closing line; a URL's password never appears. */
 function describeTarget(config: StorageConfig): string {
   if (config.backend === "sqlite") return `sqlite ${config.dbPath}`;
-  try {
-    const url = new URL(config.postgresUrl);
-    return `postgres ${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname}`;
-  } catch {
-    return "postgres";
-  }
+  const location = postgresLocation(config.postgresUrl);
+  return location === null ? "postgres" : `postgres ${location}`;
 }
 
 const pad = (version: number) => String(version).padStart(3, "0");

@@ -6,28 +6,23 @@
  * requests finish (up to 10 s), write buffered usage counts, close the backend, exit 0.
  * A configuration or storage failure at start is one line on stderr and exit 1.
  *
- * MALWAR_TEST_SLOW_ROUTE=1 mounts GET /api/v1/test/slow?ms=N for shutdown tests; never set it
- * in production.
+ * `runStart` is the same start-up for an entry script that mounts routes of its own (the shutdown
+ * tests' slow route lives in test/support, not here).
  */
 import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { loadConfig, parsePostgresUrl, type StorageConfig } from "../config/index.ts";
+import { loadConfig, postgresLocation, type StorageConfig } from "../config/index.ts";
 import { MalwarError, redactUrl } from "../errors/index.ts";
 import { schemaVersion } from "../migrate/index.ts";
 import { ApiKeyRepository } from "../repositories/index.ts";
-import { type RunningService, startService } from "../service/index.ts";
+import { type ExtraRoutes, type RunningService, startService } from "../service/index.ts";
 import { createBackend } from "../storage/index.ts";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 function target(config: StorageConfig): string {
   if (config.backend === "sqlite") return `sqlite (${config.dbPath})`;
-  try {
-    const { url, hosts } = parsePostgresUrl(config.postgresUrl);
-    const where = hosts.length > 1 ? hosts.join(",") : `${url.hostname}${url.port ? `:${url.port}` : ""}`;
-    return `postgres (${where}${url.pathname})`;
-  } catch {
-    return "postgres";
-  }
+  const location = postgresLocation(config.postgresUrl);
+  return location === null ? "postgres" : `postgres (${location})`;
 }
 
 function safeMessage(error: unknown): string {
@@ -36,7 +31,12 @@ function safeMessage(error: unknown): string {
   return redactUrl(message);
 }
 
-async function main(): Promise<void> {
+export interface RunStartOptions {
+  /** Routes mounted next to the API's own. */
+  extraRoutes?: ExtraRoutes;
+}
+
+async function main(options: RunStartOptions): Promise<void> {
   const config = loadConfig();
   const backend: DatabaseBackend = await createBackend(config);
   let service: RunningService;
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       backend,
       host: config.host,
       port: config.port,
-      testSlowRoute: process.env.MALWAR_TEST_SLOW_ROUTE === "1",
+      extraRoutes: options.extraRoutes,
     });
   } catch (error) {
     await backend.close().catch(() => {});
@@ -97,10 +97,15 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  const prefix = error instanceof MalwarError ? `malwar: ${error.name}: ` : "malwar: ";
-  console.error(prefix + safeMessage(error));
-  process.exit(1);
+/** Starts the service as `bun run start` does; a failure is one line on stderr and exit 1. */
+export async function runStart(options: RunStartOptions = {}): Promise<void> {
+  try {
+    await main(options);
+  } catch (error) {
+    const prefix = error instanceof MalwarError ? `malwar: ${error.name}: ` : "malwar: ";
+    console.error(prefix + safeMessage(error));
+    process.exit(1);
+  }
 }
+
+if (import.meta.main) await runStart();

@@ -1,4 +1,4 @@
 export * from "./load-config.ts";
-export { type ParsedPostgresUrl, parsePostgresUrl } from "./postgres-url.ts";
+export * from "./postgres-url.ts";
 export * from "./storage-config.ts";
 export { resolveConfig } from "./validate-config.ts";

@@ -19,7 +19,7 @@ const ENV_NAMES: Record<keyof Required<StorageConfig>, string> = {
   port: "MALWAR_PORT",
 };
 
-// Exactly the words DESIGN.md lists; anything else (on/off included) is an unknown word.
+// Exactly the words the configuration contract lists (docs/architecture.md); anything else (on/off included) is an unknown word.
 const TRUE_WORDS = new Set(["true", "1", "yes"]);
 const FALSE_WORDS = new Set(["false", "0", "no"]);
 

@@ -1,4 +1,6 @@
-export type BackendName = "sqlite" | "postgres";
+/** The databases malwar runs on: the one list the config, the SQL renderer and the backends share. */
+export const BACKEND_NAMES = ["sqlite", "postgres"] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface StorageConfig {
   backend: BackendName;

@@ -1,6 +1,6 @@
 import { ConfigurationError, redactUrl } from "../errors/index.ts";
 import { parsePostgresUrl } from "./postgres-url.ts";
-import { DEFAULT_CONFIG, type StorageConfig } from "./storage-config.ts";
+import { BACKEND_NAMES, DEFAULT_CONFIG, type StorageConfig } from "./storage-config.ts";
 
 /**
  * Checks a complete config. Shared by `loadConfig` (values from the environment) and
@@ -11,7 +11,7 @@ export function validateConfig(
   config: StorageConfig,
   names: Record<keyof StorageConfig, string>,
 ): StorageConfig {
-  if (config.backend !== "sqlite" && config.backend !== "postgres") {
+  if (!(BACKEND_NAMES as readonly string[]).includes(config.backend)) {
     fail(names.backend, String(config.backend), "must be 'sqlite' or 'postgres'");
   }
   if (typeof config.dbPath !== "string" || config.dbPath.length === 0) {
@@ -50,16 +50,15 @@ export function validateConfig(
 }
 
 function checkPostgresUrl(url: string, name: string): void {
-  let parsed: URL;
-  try {
-    // Several hosts (h1:5432,h2:5432) are allowed, as postgres.js takes them.
-    parsed = parsePostgresUrl(url).url;
-  } catch {
-    fail(name, hidePassword(url), "is not a valid URL");
+  const result = parsePostgresUrl(url);
+  if (!result.ok) {
+    fail(
+      name,
+      hidePassword(url),
+      result.problem === "syntax" ? "is not a valid URL" : "must start with postgres:// or postgresql://",
+    );
   }
-  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
-    fail(name, hidePassword(url), "must start with postgres:// or postgresql://");
-  }
+  const parsed = result.url;
   if (parsed.hostname === "" && !parsed.searchParams.has("host")) {
     fail(name, hidePassword(url), "has no host");
   }

@@ -1,4 +1,4 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { isRecorded, lockMigrations, recordApplied } from "./bookkeeping.ts";
 import { bookkeepingDialect } from "./dialect-statements.ts";
 import type { MigrationFile } from "./migration-file.ts";

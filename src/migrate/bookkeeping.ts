@@ -1,4 +1,4 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { bookkeepingDialect } from "./dialect-statements.ts";
 
 /** A schema_migrations row. Rows adopted from the Python malwar have no checksum or duration. */

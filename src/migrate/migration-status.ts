@@ -1,4 +1,4 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { bookkeepingTableExists, type RecordedMigration, readRecorded } from "./bookkeeping.ts";
 import { loadMigrationFiles } from "./migration-file.ts";
 import { type MigrationsLocation, migrationsDirFor } from "./migrations-dir.ts";

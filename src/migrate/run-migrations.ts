@@ -1,4 +1,4 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { MigrationError } from "../errors/index.ts";
 import { applyMigration } from "./apply-migration.ts";
 import {

@@ -1,5 +1,5 @@
 import type { Dialect } from "../sql/dialect.ts";
-import { skipProtected } from "../sql/scan-protected.ts";
+import { skipProtected } from "../sql/index.ts";
 
 /**
  * Splits a script at the semicolons that end statements (not those inside literals, comments or

@@ -1,8 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
-import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
+import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
 import { sql } from "../sql/index.ts";
-import { fragmentsFor, writeAndSignal } from "./dialect-sql.ts";
+import { byteOrder } from "./backend-fragments.ts";
+import { COLUMN_LIMITS } from "./column-limits.ts";
 import {
   API_KEY_ROLES,
   type ApiKeyRole,
@@ -42,6 +43,15 @@ export interface CreatedApiKey {
  */
 export const KEY_CHANGES_CHANNEL = "malwar_api_keys";
 
+/** Runs `write` and signals a key change with it, in one transaction (joined when `db` is one). */
+function writeAndSignal<T>(db: DatabaseBackend, write: (tx: DatabaseBackend) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const written = await write(tx);
+    await tx.signalChange(KEY_CHANGES_CHANNEL);
+    return written;
+  });
+}
+
 /** Recognisable in logs and secret scanners. */
 export const API_KEY_PREFIX = "mlw_";
 const KEY_BYTES = 32;
@@ -72,15 +82,15 @@ export class ApiKeyRepository {
   async create(input: NewApiKey): Promise<CreatedApiKey> {
     if (input === null || typeof input !== "object")
       throw new ValidationError("api_key", "input must be an object");
-    const id = input.id === undefined ? newId() : nonEmptyText("id", input.id, 255);
-    const name = nonEmptyText("name", input.name, 255);
+    const id = input.id === undefined ? newId() : nonEmptyText("id", input.id, COLUMN_LIMITS.id);
+    const name = nonEmptyText("name", input.name, COLUMN_LIMITS.api_keys.name);
     const role = input.role === undefined ? "scanner" : oneOf("role", input.role, API_KEY_ROLES);
     const key =
       API_KEY_PREFIX + Buffer.from(crypto.getRandomValues(new Uint8Array(KEY_BYTES))).toString("base64url");
     const hash = sha256(key).toString("hex");
     const row = await guardWrite(
       () =>
-        writeAndSignal(this.db, KEY_CHANGES_CHANNEL, (db) =>
+        writeAndSignal(this.db, (db) =>
           db.fetchOne(
             sql`INSERT INTO api_keys (id, key_hash, name, role, is_active) VALUES (${id}, ${hash}, ${name}, ${role}, ${true}) RETURNING ${PUBLIC_COLUMNS}`,
           ),
@@ -109,7 +119,7 @@ export class ApiKeyRepository {
 
   /** Deactivates the key; false if no such key. Revoked keys stay listed, inactive. */
   async revoke(id: string): Promise<boolean> {
-    const { rowCount } = await writeAndSignal(this.db, KEY_CHANGES_CHANNEL, (db) =>
+    const { rowCount } = await writeAndSignal(this.db, (db) =>
       db.execute(sql`UPDATE api_keys SET is_active = ${false} WHERE id = ${id}`),
     );
     return rowCount > 0;
@@ -130,7 +140,7 @@ export class ApiKeyRepository {
   async list(options: { activeOnly?: boolean } = {}): Promise<ApiKey[]> {
     const filter = options.activeOnly ? sql` WHERE is_active = ${true}` : sql``;
     const rows = await this.db.fetchAll(
-      sql`SELECT ${PUBLIC_COLUMNS} FROM api_keys${filter} ORDER BY created_at, id ${fragmentsFor(this.db).byteOrder} LIMIT 10000`,
+      sql`SELECT ${PUBLIC_COLUMNS} FROM api_keys${filter} ORDER BY created_at, id ${byteOrder(this.db)} LIMIT 10000`,
     );
     return rows.map(apiKeyOut);
   }

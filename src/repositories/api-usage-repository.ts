@@ -1,6 +1,5 @@
-import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
+import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
-import { insertRecords } from "./bulk-insert.ts";
 import { type InstantInput, instantIn, int32OrNull, nonEmptyText, text, textOrNullIn } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
 import { type Instant, instantOut, intOrNull, textOrNull } from "./row-convert.ts";
@@ -30,8 +29,6 @@ export interface ApiUsageFilter {
 }
 
 const USAGE_COLUMNS = ["api_key", "endpoint", "method", "status_code", "timestamp"] as const;
-/** Up to this many rows insertRecords writes in one statement on both backends (atomic without a transaction). */
-const RECORDS_PER_STATEMENT = 1_000;
 
 function usageOut(r: Row): ApiUsage {
   return {
@@ -67,9 +64,8 @@ export class ApiUsageRepository {
 
   /**
    * Many requests in one write (the service's batches), all stored or none. Each entry carries
-   * its own timestamp: the requests were answered before the batch is written. On PostgreSQL a
-   * batch travels as one json parameter of one statement text, so the server parses and plans it
-   * once, where a multi-row VALUES list is a new statement for every batch size.
+   * its own timestamp: the requests were answered before the batch is written.  The backend's
+   * bulk path keeps one statement text per table where it can (see insertRows).
    */
   async recordMany(entries: readonly (NewApiUsage & { timestamp: InstantInput })[]): Promise<void> {
     const records: Row[] = new Array(entries.length);
@@ -83,9 +79,7 @@ export class ApiUsageRepository {
         timestamp: instantIn("timestamp", usage.timestamp),
       };
     }
-    if (records.length <= RECORDS_PER_STATEMENT)
-      await insertRecords(this.db, "api_usage", USAGE_COLUMNS, records);
-    else await this.db.transaction((tx) => insertRecords(tx, "api_usage", USAGE_COLUMNS, records));
+    await this.db.insertRows("api_usage", USAGE_COLUMNS, records);
   }
 
   /** Requests at or after `since` (optionally for one key or endpoint). */

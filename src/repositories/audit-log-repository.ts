@@ -1,7 +1,8 @@
-import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
+import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
-import { fragmentsFor } from "./dialect-sql.ts";
+import { byteOrder } from "./backend-fragments.ts";
+import { COLUMN_LIMITS } from "./column-limits.ts";
 import { type InstantInput, instantIn, jsonObjectIn, nonEmptyText, text } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
 import { type Instant, instantOut, jsonObjectOut } from "./row-convert.ts";
@@ -77,15 +78,21 @@ export class AuditLogRepository {
     if (entry === null || typeof entry !== "object")
       throw new ValidationError("entry", "an audit entry must be an object");
     const values = [
-      entry.event_id === undefined ? newId() : nonEmptyText("event_id", entry.event_id, 255),
+      entry.event_id === undefined ? newId() : nonEmptyText("event_id", entry.event_id, COLUMN_LIMITS.id),
       instantIn("timestamp", entry.timestamp ?? new Date()),
-      nonEmptyText("event_type", entry.event_type, 64),
-      entry.actor === undefined ? "cli" : text("actor", entry.actor, 128),
-      entry.resource_type === undefined ? "" : text("resource_type", entry.resource_type, 64),
-      entry.resource_id === undefined ? "" : text("resource_id", entry.resource_id, 255),
-      entry.action === undefined ? "" : text("action", entry.action, 64),
+      nonEmptyText("event_type", entry.event_type, COLUMN_LIMITS.audit_log.event_type),
+      entry.actor === undefined ? "cli" : text("actor", entry.actor, COLUMN_LIMITS.audit_log.actor),
+      entry.resource_type === undefined
+        ? ""
+        : text("resource_type", entry.resource_type, COLUMN_LIMITS.audit_log.resource_type),
+      entry.resource_id === undefined
+        ? ""
+        : text("resource_id", entry.resource_id, COLUMN_LIMITS.audit_log.resource_id),
+      entry.action === undefined ? "" : text("action", entry.action, COLUMN_LIMITS.audit_log.action),
       jsonObjectIn("details", entry.details),
-      entry.ip_address === undefined ? "" : text("ip_address", entry.ip_address, 45),
+      entry.ip_address === undefined
+        ? ""
+        : text("ip_address", entry.ip_address, COLUMN_LIMITS.audit_log.ip_address),
     ];
     await guardWrite(
       () =>
@@ -105,7 +112,7 @@ export class AuditLogRepository {
   async query(filter: AuditQuery = {}): Promise<AuditEntry[]> {
     const { limit, offset } = page(filter);
     const rows = await this.db.fetchAll(
-      sql`SELECT * FROM audit_log${this.where(filter)} ORDER BY timestamp DESC, event_id ${fragmentsFor(this.db).byteOrder} DESC LIMIT ${limit} OFFSET ${offset}`,
+      sql`SELECT * FROM audit_log${this.where(filter)} ORDER BY timestamp DESC, event_id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
     );
     return rows.map(auditOut);
   }

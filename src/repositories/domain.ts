@@ -6,6 +6,7 @@
 import { ValidationError } from "../errors/index.ts";
 import { parseLooseInstant, toDbInstant } from "./row-convert.ts";
 
+/** Most severe first: the order findings are listed in, everywhere (SQL and code). */
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -44,14 +45,10 @@ export type PatternType = (typeof PATTERN_TYPES)[number];
 export const IOC_TYPES = ["ip", "url", "domain", "hash"] as const;
 export type IocType = (typeof IOC_TYPES)[number];
 
-/** Most severe first: the order findings are listed in. */
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
-  critical: 0,
-  high: 1,
-  medium: 2,
-  low: 3,
-  info: 4,
-};
+/** Each severity's place in SEVERITIES. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = Object.freeze(
+  Object.fromEntries(SEVERITIES.map((severity, rank) => [severity, rank])) as Record<Severity, number>,
+);
 
 /** What a caller may pass for an instant: a Date, or ISO-8601 text (zone-less text is UTC). */
 export type InstantInput = Date | string;

@@ -1,7 +1,6 @@
-import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
+import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
-import { insertRecords } from "./bulk-insert.ts";
-import { fragmentsFor } from "./dialect-sql.ts";
+import { byteOrder } from "./backend-fragments.ts";
 import { CATEGORIES, type Category, nonEmptyText, oneOf, SEVERITIES, type Severity } from "./domain.ts";
 import { FINDING_COLUMNS, type Finding, findingOut, type NewFinding } from "./finding-row.ts";
 import { type PageOptions, page } from "./paging.ts";
@@ -62,7 +61,7 @@ export class FindingRepository {
     if (options.category !== undefined)
       where.push(sql`category = ${oneOf("category", options.category, CATEGORIES)}`);
     const rows = await this.db.fetchAll(
-      sql`SELECT * FROM findings WHERE ${sql.join(where, " AND ")} ORDER BY detected_at DESC, id ${fragmentsFor(this.db).byteOrder} DESC LIMIT ${limit} OFFSET ${offset}`,
+      sql`SELECT * FROM findings WHERE ${sql.join(where, " AND ")} ORDER BY detected_at DESC, id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
     );
     return rows.map(findingOut);
   }
@@ -79,7 +78,7 @@ export class FindingRepository {
 
   #write(records: readonly Row[]): Promise<void> {
     return guardWrite(
-      () => this.db.transaction((tx) => insertRecords(tx, "findings", FINDING_COLUMNS, records)),
+      () => this.db.insertRows("findings", FINDING_COLUMNS, records),
       `A finding with one of these ids already exists`,
       "scan_id",
     );

@@ -1,5 +1,6 @@
 /* Findings: row type, input checks and conversion, shared by FindingRepository and ScanRepository. */
-import type { Row } from "../backends/database-backend.ts";
+import type { Row } from "../backends/index.ts";
+import { COLUMN_LIMITS } from "./column-limits.ts";
 import {
   CATEGORIES,
   type Category,
@@ -90,10 +91,10 @@ export type FindingRecord = Omit<Finding, "evidence" | "ioc_values"> & {
 export function findingRecord(scanId: string, f: NewFinding, now: string): FindingRecord {
   if (f === null || typeof f !== "object") throw new TypeError("a finding must be an object");
   return {
-    id: f.id === undefined ? newId() : nonEmptyText("id", f.id, 255),
+    id: f.id === undefined ? newId() : nonEmptyText("id", f.id, COLUMN_LIMITS.id),
     scan_id: scanId,
-    rule_id: nonEmptyText("rule_id", f.rule_id, 255),
-    title: text("title", f.title, 512),
+    rule_id: nonEmptyText("rule_id", f.rule_id, COLUMN_LIMITS.findings.rule_id),
+    title: text("title", f.title, COLUMN_LIMITS.findings.title),
     description: text("description", f.description),
     severity: oneOf("severity", f.severity, SEVERITIES),
     confidence: finite("confidence", f.confidence, 0, 1),

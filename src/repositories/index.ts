@@ -2,6 +2,7 @@ export * from "./api-key-repository.ts";
 export * from "./api-usage-repository.ts";
 export * from "./audit-log-repository.ts";
 export * from "./campaign-repository.ts";
+export { COLUMN_LIMITS } from "./column-limits.ts";
 export {
   API_KEY_ROLES,
   type ApiKeyRole,
@@ -31,6 +32,7 @@ export type { Instant } from "./row-convert.ts";
 export * from "./scan-repository.ts";
 export type { NewScan, NewScanWithDetails, Scan, ScanStatusChanges, ScanWithDetails } from "./scan-row.ts";
 export * from "./scheduled-job-repository.ts";
+export * from "./schema-repository.ts";
 export * from "./signature-repository.ts";
 export type { NewSignature, Signature, SignatureChanges } from "./signature-row.ts";
 export * from "./url-analysis-repository.ts";

@@ -1,9 +1,7 @@
-import { sql } from "../sql/index.ts";
+import { SEVERITIES } from "./domain.ts";
 
-/** Most severe first, in SQL; unknown values (an older writer's) sort last. */
-export const SEVERITY_RANK_TEXT =
-  "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 WHEN 'info' THEN 4 ELSE 5 END";
-export const SEVERITY_RANK_SQL = sql.unsafe(SEVERITY_RANK_TEXT);
+/** Most severe first, in SQL (SEVERITIES is that order); unknown values (an older writer's) sort last. */
+export const SEVERITY_RANK_TEXT = `CASE severity ${SEVERITIES.map((s, rank) => `WHEN '${s}' THEN ${rank}`).join(" ")} ELSE ${SEVERITIES.length} END`;
 
 /**
  * Code-point order, which is UTF-8 byte order: what `COLLATE BINARY` / `COLLATE "C"` give in SQL.
@@ -24,21 +22,11 @@ export function compareCodePoints(a: string, b: string): number {
 }
 
 /** Unknown values (an older writer's) rank after every known severity. */
+const UNKNOWN_RANK = SEVERITIES.length;
+const RANKS = new Map<string, number>(SEVERITIES.map((severity, rank) => [severity, rank]));
+
 function severityRank(severity: string): number {
-  switch (severity) {
-    case "critical":
-      return 0;
-    case "high":
-      return 1;
-    case "medium":
-      return 2;
-    case "low":
-      return 3;
-    case "info":
-      return 4;
-    default:
-      return 5;
-  }
+  return RANKS.get(severity) ?? UNKNOWN_RANK;
 }
 
 export function compareBySeverityThenId(
@@ -63,7 +51,7 @@ const byIdCodePoints = (a: { id: string }, b: { id: string }) => compareCodePoin
  */
 export function sortBySeverityThenId<T extends { severity: string; id: string }>(list: T[]): T[] {
   if (list.length < 64) return list.sort(compareBySeverityThenId);
-  const buckets: T[][] = [[], [], [], [], [], []];
+  const buckets: T[][] = Array.from({ length: UNKNOWN_RANK + 1 }, () => []);
   let native = true;
   for (let i = 0; i < list.length; i++) {
     const item = list[i] as T;

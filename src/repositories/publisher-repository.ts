@@ -1,7 +1,7 @@
-import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
+import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
-import { fragmentsFor } from "./dialect-sql.ts";
+import { byteOrder } from "./backend-fragments.ts";
 import { bool, finite, integer, jsonArrayIn, nonEmptyText, text, textOrNullIn } from "./domain.ts";
 import { containsIgnoreCase } from "./like.ts";
 import { type PageOptions, page } from "./paging.ts";
@@ -87,7 +87,7 @@ export class PublisherRepository {
     }
     const filter = where.length === 0 ? sql`` : sql` WHERE ${sql.join(where, " AND ")}`;
     const rows = await this.db.fetchAll(
-      sql`SELECT * FROM publishers${filter} ORDER BY id ${fragmentsFor(this.db).byteOrder} LIMIT ${limit} OFFSET ${offset}`,
+      sql`SELECT * FROM publishers${filter} ORDER BY id ${byteOrder(this.db)} LIMIT ${limit} OFFSET ${offset}`,
     );
     return rows.map(publisherOut);
   }

@@ -1,4 +1,4 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { ApiKeyRepository } from "./api-key-repository.ts";
 import { ApiUsageRepository } from "./api-usage-repository.ts";
 import { AuditLogRepository } from "./audit-log-repository.ts";
@@ -7,6 +7,7 @@ import { FindingRepository } from "./finding-repository.ts";
 import { PublisherRepository } from "./publisher-repository.ts";
 import { ScanRepository } from "./scan-repository.ts";
 import { ScheduledJobRepository } from "./scheduled-job-repository.ts";
+import { SchemaRepository } from "./schema-repository.ts";
 import { SignatureRepository } from "./signature-repository.ts";
 import { UrlAnalysisRepository } from "./url-analysis-repository.ts";
 
@@ -22,6 +23,8 @@ export interface Repositories {
   auditLog: AuditLogRepository;
   apiKeys: ApiKeyRepository;
   scheduledJobs: ScheduledJobRepository;
+  /** The applied schema version (health). */
+  schema: SchemaRepository;
 }
 
 export function createRepositories(db: DatabaseBackend): Repositories {
@@ -36,5 +39,6 @@ export function createRepositories(db: DatabaseBackend): Repositories {
     auditLog: new AuditLogRepository(db),
     apiKeys: new ApiKeyRepository(db),
     scheduledJobs: new ScheduledJobRepository(db),
+    schema: new SchemaRepository(db),
   };
 }

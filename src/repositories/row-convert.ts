@@ -87,10 +87,6 @@ export function flagOut(value: unknown): boolean {
   return value === true || value === 1 || value === 1n;
 }
 
-export function flagOrNull(value: unknown): boolean | null {
-  return value === null || value === undefined ? null : flagOut(value);
-}
-
 /** JSON columns are TEXT on both backends; an empty or missing value reads as the empty array. */
 export function jsonArrayOut<T = unknown>(value: unknown): T[] {
   // The column default, and most stored lists: skip the parser.

@@ -1,8 +1,8 @@
 /* Reading and preparing a scan together with its findings and URL analyses. */
-import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
+import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
-import { sql } from "../sql/index.ts";
-import { template } from "./dialect-sql.ts";
+import { type SqlParam, type SqlQuery, sql } from "../sql/index.ts";
+import { perBackend, template } from "./backend-fragments.ts";
 import {
   type Finding,
   type FindingRecord,
@@ -96,7 +96,8 @@ export async function urlAnalysesOfScan(db: DatabaseBackend, scanId: string): Pr
 const byFetchedAtThenId = compareByInstantThenId("fetched_at");
 
 /**
- * SQLite runs in-process, so three small reads cost less than building JSON. The scan is read
+ * Where the backend does not aggregate JSON (in-process SQLite, for which three small reads cost
+ * less than building JSON). The scan is read
  * first: saveScan commits scan and details together, so once the scan is visible its findings are
  * too.
  */
@@ -108,32 +109,36 @@ async function loadSeparately(db: DatabaseBackend, id: string): Promise<ScanWith
   return { ...scanOut(scanRow), findings, url_analysis: urlAnalyses };
 }
 
-const AGGREGATED = template(`SELECT s.*,
-  (SELECT COALESCE(json_agg(f ORDER BY ${SEVERITY_RANK_TEXT}, f.id COLLATE "C"), '[]')::text
+const AGGREGATED = perBackend((c) =>
+  c.jsonRowsArray === null
+    ? null
+    : template(`SELECT s.*,
+  (SELECT ${c.jsonRowsArray("f", `${SEVERITY_RANK_TEXT}, f.id ${c.byteOrder}`)}
      FROM findings f WHERE f.scan_id = s.id) AS malwar_findings_json,
-  (SELECT COALESCE(json_agg(u ORDER BY u.fetched_at, u.id COLLATE "C"), '[]')::text
+  (SELECT ${c.jsonRowsArray("u", `u.fetched_at, u.id ${c.byteOrder}`)}
      FROM url_analysis u WHERE u.scan_id = s.id) AS malwar_url_analysis_json
-FROM scans s WHERE s.id = ?`);
+FROM scans s WHERE s.id = ?`),
+);
 
 /**
- * PostgreSQL: one round trip (and one consistent snapshot), the details aggregated to JSON text on
- * the server. Instants inside JSON come as zone-less `YYYY-MM-DDTHH:MM:SS[.ffffff]` UTC text,
- * which the shared converters read like SQLite's text.
+ * Where the backend aggregates JSON: one round trip (and one consistent snapshot), the details
+ * aggregated to JSON text on the server. Instants inside JSON come as zone-less
+ * `YYYY-MM-DDTHH:MM:SS[.ffffff]` UTC text, which the shared converters read like stored text.
  */
-async function loadAggregated(db: DatabaseBackend, id: string): Promise<ScanWithDetails | null> {
-  const row = await db.fetchOne<Row>(AGGREGATED([id]));
+async function loadAggregated(
+  db: DatabaseBackend,
+  aggregated: (values: readonly SqlParam[]) => SqlQuery,
+  id: string,
+): Promise<ScanWithDetails | null> {
+  const row = await db.fetchOne<Row>(aggregated([id]));
   if (row === null) return null;
   const findings = JSON.parse(row.malwar_findings_json as string) as Row[];
   const urls = JSON.parse(row.malwar_url_analysis_json as string) as Row[];
   return { ...scanOut(row), findings: findings.map(findingOut), url_analysis: urls.map(urlAnalysisOut) };
 }
 
-const LOADERS: Record<DatabaseBackend["backendName"], typeof loadSeparately> = {
-  sqlite: loadSeparately,
-  postgres: loadAggregated,
-};
-
 /** The scan, its findings (most severe first, then by id) and its URL analyses; null if absent. */
 export function loadDetails(db: DatabaseBackend, id: string): Promise<ScanWithDetails | null> {
-  return LOADERS[db.backendName](db, id);
+  const aggregated = AGGREGATED(db);
+  return aggregated === null ? loadSeparately(db, id) : loadAggregated(db, aggregated, id);
 }

@@ -1,8 +1,7 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { NotFoundError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
-import { insertRecords } from "./bulk-insert.ts";
-import { fragmentsFor, perDialect, template } from "./dialect-sql.ts";
+import { byteOrder, perBackend, template } from "./backend-fragments.ts";
 import {
   integerOrNull,
   jsonArrayIn,
@@ -41,8 +40,8 @@ export interface ScanListOptions extends PageOptions {
 
 const byFetchedAtThenId = compareByInstantThenId("fetched_at");
 
-const RECENT = perDialect((d) =>
-  template(`SELECT * FROM scans ORDER BY created_at DESC, id ${d.byteOrderText} DESC LIMIT ? OFFSET ?`),
+const RECENT = perBackend((c) =>
+  template(`SELECT * FROM scans ORDER BY created_at DESC, id ${c.byteOrder} DESC LIMIT ? OFFSET ?`),
 );
 
 export class ScanRepository {
@@ -53,7 +52,7 @@ export class ScanRepository {
     const now = new Date();
     const record = scanRecord(scan, now, toDbInstant(now));
     await guardWrite(
-      () => insertRecords(this.db, "scans", SCAN_COLUMNS, [record]),
+      () => this.db.insertRows("scans", SCAN_COLUMNS, [record]),
       `A scan with id ${String(record.id)} already exists`,
     );
     return scanOut(record);
@@ -74,9 +73,9 @@ export class ScanRepository {
     await guardWrite(
       () =>
         this.db.transaction(async (tx) => {
-          await insertRecords(tx, "scans", SCAN_COLUMNS, [record]);
-          await insertRecords(tx, "findings", FINDING_COLUMNS, findingRows);
-          await insertRecords(tx, "url_analysis", URL_ANALYSIS_COLUMNS, urlRows);
+          await tx.insertRows("scans", SCAN_COLUMNS, [record]);
+          await tx.insertRows("findings", FINDING_COLUMNS, findingRows);
+          await tx.insertRows("url_analysis", URL_ANALYSIS_COLUMNS, urlRows);
         }),
       `A scan, finding or URL analysis with one of these ids already exists (scan ${scanId})`,
     );
@@ -104,7 +103,7 @@ export class ScanRepository {
       options.verdict === undefined && options.status === undefined
         ? await this.db.fetchAll(RECENT(this.db)([limit, offset]))
         : await this.db.fetchAll(
-            sql`SELECT * FROM scans${this.filter(options)} ORDER BY created_at DESC, id ${fragmentsFor(this.db).byteOrder} DESC LIMIT ${limit} OFFSET ${offset}`,
+            sql`SELECT * FROM scans${this.filter(options)} ORDER BY created_at DESC, id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
           );
     return rows.map(scanOut);
   }

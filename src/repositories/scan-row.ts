@@ -1,6 +1,7 @@
 /* Scans: row types, input checks and conversion. */
-import type { Row } from "../backends/database-backend.ts";
+import type { Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
+import { COLUMN_LIMITS } from "./column-limits.ts";
 import {
   DETECTOR_LAYERS,
   type InstantInput,
@@ -111,18 +112,18 @@ export function scanTimeText(field: string, value: unknown): string {
     if (Number.isNaN(value.getTime())) throw new ValidationError(field, `${field} is an invalid Date`);
     return value.toISOString();
   }
-  return nonEmptyText(field, value, 64);
+  return nonEmptyText(field, value, COLUMN_LIMITS.scans.time_text);
 }
 
 /** Checks a scan and returns its column values, keys in SCAN_COLUMNS order. */
 export function scanRecord(s: NewScan, now: Date, nowDb: string): Row {
   if (s === null || typeof s !== "object") throw new TypeError("a scan must be an object");
   return {
-    id: s.id === undefined ? newId() : nonEmptyText("id", s.id, 255),
+    id: s.id === undefined ? newId() : nonEmptyText("id", s.id, COLUMN_LIMITS.id),
     target: text("target", s.target),
-    skill_name: textOrNullIn("skill_name", s.skill_name, 255),
-    skill_author: textOrNullIn("skill_author", s.skill_author, 255),
-    skill_sha256: textOrNullIn("skill_sha256", s.skill_sha256, 64),
+    skill_name: textOrNullIn("skill_name", s.skill_name, COLUMN_LIMITS.scans.skill_name),
+    skill_author: textOrNullIn("skill_author", s.skill_author, COLUMN_LIMITS.scans.skill_author),
+    skill_sha256: textOrNullIn("skill_sha256", s.skill_sha256, COLUMN_LIMITS.scans.skill_sha256),
     status: s.status === undefined ? "pending" : oneOf("status", s.status, SCAN_STATUSES),
     risk_score: s.risk_score === undefined ? 0 : integerOrNull("risk_score", s.risk_score, 0),
     overall_severity:

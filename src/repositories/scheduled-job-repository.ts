@@ -1,7 +1,7 @@
-import type { DatabaseBackend, Row } from "../backends/database-backend.ts";
+import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { NotFoundError, ValidationError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
-import { fragmentsFor } from "./dialect-sql.ts";
+import { byteOrder } from "./backend-fragments.ts";
 import {
   bool,
   DETECTOR_LAYERS,
@@ -153,7 +153,7 @@ export class ScheduledJobRepository {
     const { limit, offset } = page(options);
     const filter =
       options.enabled === undefined ? sql`` : sql` WHERE enabled = ${bool("enabled", options.enabled)}`;
-    const order = fragmentsFor(this.db).byteOrder;
+    const order = byteOrder(this.db);
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM scheduled_jobs${filter} ORDER BY name ${order}, id ${order} LIMIT ${limit} OFFSET ${offset}`,
     );
@@ -165,7 +165,7 @@ export class ScheduledJobRepository {
     const { limit: bounded } = page({ limit });
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM scheduled_jobs WHERE enabled = ${true} AND next_run IS NOT NULL AND next_run <= ${instantIn("now", now)}
-          ORDER BY next_run, id ${fragmentsFor(this.db).byteOrder} LIMIT ${bounded}`,
+          ORDER BY next_run, id ${byteOrder(this.db)} LIMIT ${bounded}`,
     );
     return rows.map(jobOut);
   }
@@ -245,7 +245,7 @@ export class ScheduledJobRepository {
   async listRuns(jobId: string, options: PageOptions = {}): Promise<JobRun[]> {
     const { limit, offset } = page(options);
     const rows = await this.db.fetchAll(
-      sql`SELECT * FROM job_runs WHERE job_id = ${jobId} ORDER BY started_at DESC, id ${fragmentsFor(this.db).byteOrder} DESC LIMIT ${limit} OFFSET ${offset}`,
+      sql`SELECT * FROM job_runs WHERE job_id = ${jobId} ORDER BY started_at DESC, id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
     );
     return rows.map(runOut);
   }

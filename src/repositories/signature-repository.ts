@@ -1,7 +1,8 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { NotFoundError, ValidationError } from "../errors/index.ts";
 import { type SqlParam, type SqlQuery, sql } from "../sql/index.ts";
-import { fragmentsFor } from "./dialect-sql.ts";
+import { byteOrder } from "./backend-fragments.ts";
+import { COLUMN_LIMITS } from "./column-limits.ts";
 import {
   bool,
   CATEGORIES,
@@ -32,15 +33,15 @@ export interface SignatureListOptions extends PageOptions {
 
 /** Column checks shared by create and update; each returns the value to bind. */
 const CHECKS: { [K in keyof Required<SignatureChanges>]: (v: unknown) => SqlParam } = {
-  name: (v) => nonEmptyText("name", v, 255),
+  name: (v) => nonEmptyText("name", v, COLUMN_LIMITS.signatures.name),
   description: (v) => text("description", v),
   severity: (v) => oneOf("severity", v, SEVERITIES),
   category: (v) => oneOf("category", v, CATEGORIES),
   pattern_type: (v) => oneOf("pattern_type", v, PATTERN_TYPES),
   pattern_value: (v) => nonEmptyText("pattern_value", v),
   ioc_type: (v) => oneOfOrNull("ioc_type", v, IOC_TYPES),
-  campaign_id: (v) => textOrNullIn("campaign_id", v, 255),
-  source: (v) => nonEmptyText("source", v, 64),
+  campaign_id: (v) => textOrNullIn("campaign_id", v, COLUMN_LIMITS.id),
+  source: (v) => nonEmptyText("source", v, COLUMN_LIMITS.signatures.source),
   enabled: (v) => bool("enabled", v),
 };
 
@@ -51,7 +52,7 @@ export class SignatureRepository {
   async list(options: SignatureListOptions = {}): Promise<Signature[]> {
     const { limit, offset } = page(options);
     const rows = await this.db.fetchAll(
-      sql`SELECT * FROM signatures${this.filter(options)} ORDER BY id ${fragmentsFor(this.db).byteOrder} LIMIT ${limit} OFFSET ${offset}`,
+      sql`SELECT * FROM signatures${this.filter(options)} ORDER BY id ${byteOrder(this.db)} LIMIT ${limit} OFFSET ${offset}`,
     );
     return rows.map(signatureOut);
   }
@@ -62,14 +63,14 @@ export class SignatureRepository {
    */
   async listEnabled(): Promise<Signature[]> {
     const rows = await this.db.fetchAll(
-      sql`SELECT * FROM signatures WHERE enabled = ${true} ORDER BY id ${fragmentsFor(this.db).byteOrder}`,
+      sql`SELECT * FROM signatures WHERE enabled = ${true} ORDER BY id ${byteOrder(this.db)}`,
     );
     return rows.map(signatureOut);
   }
 
   async listByCampaign(campaignId: string): Promise<Signature[]> {
     const rows = await this.db.fetchAll(
-      sql`SELECT * FROM signatures WHERE campaign_id = ${campaignId} ORDER BY id ${fragmentsFor(this.db).byteOrder}`,
+      sql`SELECT * FROM signatures WHERE campaign_id = ${campaignId} ORDER BY id ${byteOrder(this.db)}`,
     );
     return rows.map(signatureOut);
   }
@@ -90,7 +91,7 @@ export class SignatureRepository {
   async create(input: NewSignature): Promise<Signature> {
     if (input === null || typeof input !== "object")
       throw new ValidationError("signature", "a signature must be an object");
-    const id = input.id === undefined ? newId() : nonEmptyText("id", input.id, 255);
+    const id = input.id === undefined ? newId() : nonEmptyText("id", input.id, COLUMN_LIMITS.id);
     const values = [
       id,
       CHECKS.name(input.name),

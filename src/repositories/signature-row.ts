@@ -1,4 +1,4 @@
-import type { Row } from "../backends/database-backend.ts";
+import type { Row } from "../backends/index.ts";
 import type { Category, IocType, PatternType, Severity } from "./domain.ts";
 import { flagOut, type Instant, instantOut, textOrNull } from "./row-convert.ts";
 

@@ -1,6 +1,5 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { sql } from "../sql/index.ts";
-import { insertRecords } from "./bulk-insert.ts";
 import { nonEmptyText } from "./domain.ts";
 import { toDbInstant } from "./row-convert.ts";
 import { urlAnalysesOfScan, urlAnalysisRecords } from "./scan-details.ts";
@@ -20,7 +19,7 @@ export class UrlAnalysisRepository {
     const records = urlAnalysisRecords(nonEmptyText("scan_id", scanId, 255), items, toDbInstant(new Date()));
     if (records.length === 0) return [];
     await guardWrite(
-      () => this.db.transaction((tx) => insertRecords(tx, "url_analysis", URL_ANALYSIS_COLUMNS, records)),
+      () => this.db.insertRows("url_analysis", URL_ANALYSIS_COLUMNS, records),
       "A URL analysis with one of these ids already exists",
       "scan_id",
     );

@@ -1,5 +1,6 @@
 /* URL analyses: row type, input checks and conversion, shared by UrlAnalysisRepository and ScanRepository. */
-import type { Row } from "../backends/database-backend.ts";
+import type { Row } from "../backends/index.ts";
+import { COLUMN_LIMITS } from "./column-limits.ts";
 import {
   bool,
   finiteOrNull,
@@ -72,12 +73,12 @@ const stringItem = (field: string, v: unknown) => text(field, v);
 export function urlAnalysisRecord(scanId: string, u: NewUrlAnalysis, now: string): Row {
   if (u === null || typeof u !== "object") throw new TypeError("a URL analysis must be an object");
   return {
-    id: u.id === undefined ? newId() : nonEmptyText("id", u.id, 255),
+    id: u.id === undefined ? newId() : nonEmptyText("id", u.id, COLUMN_LIMITS.id),
     scan_id: scanId,
     url: text("url", u.url),
     final_url: textOrNullIn("final_url", u.final_url),
     status_code: int32OrNull("status_code", u.status_code),
-    content_type: textOrNullIn("content_type", u.content_type, 128),
+    content_type: textOrNullIn("content_type", u.content_type, COLUMN_LIMITS.url_analysis.content_type),
     redirect_chain: jsonArrayIn("redirect_chain", u.redirect_chain, stringItem),
     is_malicious: u.is_malicious === undefined ? false : bool("is_malicious", u.is_malicious),
     risk_indicators: jsonArrayIn("risk_indicators", u.risk_indicators, stringItem),

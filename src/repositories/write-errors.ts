@@ -1,4 +1,4 @@
-import { isForeignKeyViolation, isUniqueViolation } from "../backends/driver-errors.ts";
+import { isForeignKeyViolation, isUniqueViolation } from "../backends/index.ts";
 import { ConflictError, ValidationError } from "../errors/index.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { ChangeHandlers } from "../backends/database-backend.ts";
+import type { ChangeHandlers } from "../backends/index.ts";
 
 /**
  * The longest an answer about keys is kept even while signals arrive: writers that do not signal

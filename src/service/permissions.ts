@@ -1,10 +1,12 @@
+import { API_KEY_ROLES, type ApiKeyRole } from "../repositories/index.ts";
+
 /**
  * Who may do what. Roles are ordered admin > analyst > scanner > readonly, but the table is
  * explicit rather than "rank >= n" so that a permission can be granted to a lower role without
  * silently granting it to every role between.
  */
-export const ROLES = ["admin", "analyst", "scanner", "readonly"] as const;
-export type Role = (typeof ROLES)[number];
+export const ROLES = API_KEY_ROLES;
+export type Role = ApiKeyRole;
 
 export const PERMISSIONS = [
   "scans:read",
@@ -20,16 +22,8 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   admin: new Set(PERMISSIONS),
-  // Publishers are threat intelligence next to campaigns, so analysts read them too.
-  analyst: new Set<Permission>([
-    "scans:read",
-    "scans:write",
-    "signatures:read",
-    "signatures:write",
-    "campaigns:read",
-    "publishers:read",
-    "audit:read",
-  ]),
+  // Everything but managing keys; publishers are threat intelligence next to campaigns.
+  analyst: new Set<Permission>(PERMISSIONS.filter((p) => p !== "keys:manage")),
   scanner: new Set<Permission>(["scans:read", "scans:write"]),
   readonly: new Set<Permission>(["scans:read", "audit:read"]),
 };

@@ -1,6 +1,6 @@
 import { badRequest, HttpError } from "./http-error.ts";
 
-/** Request bodies above this are refused with 413 (DESIGN.md). */
+/** Request bodies above this are refused with 413 (docs/architecture.md). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Whole-buffer decodes keep no state between calls, so one decoder serves every request. */

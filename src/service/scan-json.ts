@@ -8,7 +8,7 @@ export type ScanJson = Omit<ScanWithDetails, "findings" | "url_analysis"> & {
 };
 
 /**
- * A scan as it travels (DESIGN.md): nested findings and URL analyses without `scan_id`, which
+ * A scan as it travels (docs/architecture.md, public contract): nested findings and URL analyses without `scan_id`, which
  * only repeats the parent's id. The same shape is accepted by POST and returned by POST and GET.
  *
  * Takes over `scan`: the repositories build fresh objects on every call, so rather than copying

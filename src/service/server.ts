@@ -1,4 +1,4 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
 import { type endpoint, notFoundHandler } from "./endpoint.ts";
 import { type ErrorLogger, errorResponse } from "./error-response.ts";
 import { MAX_BODY_BYTES } from "./read-body.ts";
@@ -7,9 +7,11 @@ import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { scanRoutes } from "./routes/scans.ts";
 import { signatureRoutes } from "./routes/signatures.ts";
-import { testSlowRoutes } from "./routes/test-slow.ts";
 import { threatIntelRoutes } from "./routes/threat-intel.ts";
 import { createServiceApp, type ServiceApp } from "./service-app.ts";
+
+/** Routes of an embedder, built from the running service's state; see `endpoint`. */
+export type ExtraRoutes = (app: ServiceApp) => Record<string, ReturnType<typeof endpoint>>;
 
 export interface StartServiceOptions {
   /** An open (and migrated) backend. The service uses it but does not own it: closing it is the caller's job. */
@@ -19,8 +21,8 @@ export interface StartServiceOptions {
   port?: number;
   /** Where request failures are logged (default: stderr). */
   log?: ErrorLogger;
-  /** Mounts GET /api/v1/test/slow, for shutdown tests only. */
-  testSlowRoute?: boolean;
+  /** Routes mounted next to the API's own (an embedding server's, or a test's). */
+  extraRoutes?: ExtraRoutes;
   /** Deadline for GET /ready's `select 1`. */
   readyTimeoutMs?: number;
   /** api_usage batching: entries per insert batch and the longest an entry waits. */
@@ -62,7 +64,7 @@ export function startService(options: StartServiceOptions): RunningService {
     ...auditRoutes(app),
     ...keyRoutes(app),
   };
-  if (options.testSlowRoute) Object.assign(routes, testSlowRoutes(app));
+  if (options.extraRoutes) Object.assign(routes, options.extraRoutes(app));
   let server: Bun.Server<undefined>;
   try {
     server = Bun.serve({

@@ -1,10 +1,9 @@
-import type { DatabaseBackend } from "../backends/database-backend.ts";
+import { type DatabaseBackend, JoinedTransaction } from "../backends/index.ts";
 import { redactUrl } from "../errors/index.ts";
 import { createRepositories, KEY_CHANGES_CHANNEL, type Repositories } from "../repositories/index.ts";
 import { type KeyVerifier, keptKeyVerifier, type OpenModeCheck, openModeCheck } from "./auth.ts";
 import type { RequestContext } from "./endpoint.ts";
 import type { ErrorLogger } from "./error-response.ts";
-import { JoinedTransaction } from "./joined-transaction.ts";
 import { KeyStateFreshness } from "./key-state.ts";
 import { type UsageEntry, UsageRecorder } from "./usage-recorder.ts";
 
@@ -38,8 +37,6 @@ export interface ServiceApp {
   noteKeyUsed(keyId: string): void;
   /** Waits for background writes (usage counts, last_used stamps); call before closing the backend. */
   drain(): Promise<void>;
-  /** Tells the key answers kept in this process that a key changed here (its signal is also on its way). */
-  keysChanged(): void;
   /** Stops listening for key changes, then drains; the backend stays open. */
   close(): Promise<void>;
   /**
@@ -123,9 +120,6 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       pendingTouches.add(touch);
     },
     drain,
-    keysChanged() {
-      freshness.onChange();
-    },
     async close() {
       await watch?.close();
       await drain();

@@ -1,9 +1,11 @@
+import { BACKEND_NAMES, type BackendName } from "../config/index.ts";
 import { StorageError } from "../errors/index.ts";
 
-export type Dialect = "sqlite" | "postgres";
+/** SQL is rendered for the backend it goes to. */
+export type Dialect = BackendName;
 
 export function assertDialect(dialect: unknown): asserts dialect is Dialect {
-  if (dialect !== "sqlite" && dialect !== "postgres") {
+  if (!(BACKEND_NAMES as readonly unknown[]).includes(dialect)) {
     throw new StorageError(
       `Unknown SQL dialect ${JSON.stringify(dialect)}: expected "sqlite" or "postgres"`,
       {

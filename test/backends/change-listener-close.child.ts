@@ -2,7 +2,7 @@
  * Child of postgres-change-watch.test.ts: starts a listener whose probe never comes back, closes it
  * mid-probe and returns. The process must then exit on its own: nothing may be left to keep it alive.
  */
-import { ChangeListener } from "../../src/backends/postgres/change-listener.ts";
+import { ChangeListener } from "../../src/backends/postgres/change-signals.ts";
 import { listenConnector } from "./postgres-support.ts";
 
 const url = process.argv[2];

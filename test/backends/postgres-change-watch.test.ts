@@ -2,18 +2,15 @@
  * watchChanges on PostgreSQL: LISTEN on a connection of its own, live only once a probe came back,
  * lost and live again when that connection is killed, and silent for rolled-back signals.
  */
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import type { ChangeHandlers } from "../../src/backends/database-backend.ts";
-import { ChangeListener } from "../../src/backends/postgres/change-listener.ts";
+import { ChangeListener } from "../../src/backends/postgres/change-signals.ts";
 import { SQLiteBackend } from "../../src/backends/sqlite/sqlite-backend.ts";
 import { adminClient, describePostgres } from "../support/postgres.ts";
 import { type Admin, listenConnector, openPool, uniqueAppName, waitFor } from "./postgres-support.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 class Events implements ChangeHandlers {
   log: string[] = [];

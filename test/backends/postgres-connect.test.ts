@@ -1,12 +1,10 @@
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { createServer } from "node:net";
 import { PostgresDatabase } from "../../src/backends/postgres/index.ts";
 import { StorageError } from "../../src/errors/index.ts";
 import { ADMIN_URL, describePostgres } from "../support/postgres.ts";
-import { rejectionOf, uniqueAppName } from "./postgres-support.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
+import { rejectionOf } from "../support/rejection.ts";
+import { uniqueAppName } from "./postgres-support.ts";
 
 /** A port nothing listens on: bound by the OS, then released. */
 async function closedPort(): Promise<number> {

@@ -1,13 +1,11 @@
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { PostgresDatabase } from "../../src/backends/postgres/index.ts";
 import { planMultiRowInsert, renderMultiRowInsert } from "../../src/backends/postgres/multi-row-insert.ts";
 import { StorageError } from "../../src/errors/index.ts";
 import type { SqlParam } from "../../src/sql/index.ts";
 import { describePostgres } from "../support/postgres.ts";
-import { openPool, rejectionOf, uniqueAppName } from "./postgres-support.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
+import { rejectionOf } from "../support/rejection.ts";
+import { openPool, uniqueAppName } from "./postgres-support.ts";
 
 describe("multi-row INSERT planning", () => {
   test("a VALUES insert is repeated per row with renumbered markers; literals and ?? kept", () => {

@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import postgres from "postgres";
 import { adminClient, describePostgres } from "../support/postgres.ts";
 import { type Admin, connectionCount, openPool, uniqueAppName, waitFor } from "./postgres-support.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 /**
  * A connection to the test database holding an advisory lock the pool's queries wait on, so that

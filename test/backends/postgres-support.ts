@@ -1,6 +1,6 @@
 /** Helpers for the PostgreSQL-only tests: independent observation through pg_stat_activity. */
 import postgres from "postgres";
-import type { ListenConnection, ListenerEvents } from "../../src/backends/postgres/change-listener.ts";
+import type { ListenConnection, ListenerEvents } from "../../src/backends/postgres/change-signals.ts";
 import { PostgresDatabase, type PostgresOptions } from "../../src/backends/postgres/index.ts";
 import type { adminClient } from "../support/postgres.ts";
 
@@ -39,15 +39,6 @@ export async function waitFor<T>(
 
 export function openPool(url: string, options: Partial<PostgresOptions> & { applicationName: string }) {
   return PostgresDatabase.create(url, { min: 2, max: 4, ...options });
-}
-
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject, but it resolved");
 }
 
 /** ChangeListener's `connect` on a plain postgres.js connection (tagged with `appName` when given). */

@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import postgres from "postgres";
 import type { PostgresDatabase } from "../../src/backends/postgres/index.ts";
 import { StorageError } from "../../src/errors/index.ts";
 import { describePostgres } from "../support/postgres.ts";
-import { openPool, rejectionOf, uniqueAppName, waitFor } from "./postgres-support.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
+import { rejectionOf } from "../support/rejection.ts";
+import { openPool, uniqueAppName, waitFor } from "./postgres-support.ts";
 
 describePostgres("postgres transactions", (getDb) => {
   let db: PostgresDatabase;

@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, expect, setDefaultTimeout, spyOn, test } from "bun:test";
+import { afterAll, beforeAll, expect, spyOn, test } from "bun:test";
 import { join } from "node:path";
 import type { PostgresDatabase } from "../../src/backends/postgres/index.ts";
 import { StorageError } from "../../src/errors/index.ts";
 import { adminClient, describePostgres } from "../support/postgres.ts";
-import { openPool, rejectionOf, uniqueAppName } from "./postgres-support.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
+import { rejectionOf } from "../support/rejection.ts";
+import { openPool, uniqueAppName } from "./postgres-support.ts";
 
 const CHILD = join(import.meta.dir, "postgres-utc.child.ts");
 

@@ -1,8 +1,5 @@
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { PromiseMutex } from "../../src/backends/sqlite/promise-mutex.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 describe("PromiseMutex", () => {
   test("runs a task at once when free, and hands back its value", async () => {

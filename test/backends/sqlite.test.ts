@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
@@ -6,16 +6,11 @@ import { isUniqueViolation } from "../../src/backends/driver-errors.ts";
 import { SQLiteBackend } from "../../src/backends/sqlite/sqlite-backend.ts";
 import { StorageError } from "../../src/errors/index.ts";
 import { sql } from "../../src/sql/index.ts";
+import { rejectionOf } from "../support/rejection.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
-import { backendContract } from "./contract.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 const dir = makeTempDir("malwar-sqlite-");
 afterAll(() => dir.cleanup());
-
-backendContract("sqlite file", () => SQLiteBackend.open(dir.file("contract.db")));
 
 const BACKEND_MODULE = join(import.meta.dir, "../../src/backends/sqlite/sqlite-backend.ts");
 let fileCounter = 0;
@@ -31,15 +26,6 @@ async function withBackend<T>(
   } finally {
     await db.close();
   }
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject, but it resolved");
 }
 
 async function count(db: DatabaseBackend, table: string): Promise<number> {

@@ -1,9 +1,6 @@
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { DEFAULT_CONFIG, loadConfig, resolveConfig } from "../../src/config/index.ts";
 import { ConfigurationError } from "../../src/errors/index.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 const PG = "postgres://malwar:Sup3rSecret@db.internal:5432/malwar";
 

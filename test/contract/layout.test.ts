@@ -1,10 +1,7 @@
 /** DESIGN.md "Layout": the files named there, and where the two drivers may appear. */
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
+import { join, relative, sep } from "node:path";
 
 const ROOT = join(import.meta.dir, "../..");
 
@@ -30,6 +27,7 @@ test("the files DESIGN.md lists exist", () => {
     "bench",
     ".ci/run",
     "src/index.ts",
+    "docs/architecture.md",
   ]) {
     expect(existsSync(join(ROOT, file))).toBe(true);
   }
@@ -71,4 +69,81 @@ test("`bun:sqlite` appears in one file under src/, `postgres` in one (imported l
   // Only a type-only static import is allowed; the value comes from a dynamic import().
   expect(text).not.toMatch(/^import\s+(?!type\b)[^;]*from\s+["']postgres["']/m);
   expect(text).toMatch(/import\(\s*["']postgres["']\s*\)/);
+});
+
+/*
+ * docs/architecture.md "Layers": repositories and the service speak only the backend contract.
+ * What differs between the databases is a member of DatabaseBackend, implemented in backends/.
+ */
+const DIALECT_WORDS = /postgres|sqlite|json_agg|pg_notify|json_populate/i;
+/** Public class and type names may be mentioned (an embedder's types), never used to branch. */
+const PUBLIC_NAMES = /\b(SQLiteBackend|SQLiteOpenOptions|PostgresDatabase|PostgresOptions)\b/g;
+
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|\s)\/\/.*$/gm, "$1");
+}
+
+function importsOf(text: string): string[] {
+  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|^import\s+)["']([^"']+)["']/gm)].map(
+    (m) => m[1] as string,
+  );
+}
+
+/** Each upper layer and the folders of src/ it may import, through their index.ts only. */
+const ALLOWED: Record<string, readonly string[]> = {
+  repositories: ["backends", "sql", "errors"],
+  service: ["repositories", "backends", "errors"],
+};
+
+for (const [layer, allowed] of Object.entries(ALLOWED)) {
+  const dir = join(ROOT, "src", layer);
+
+  test(`src/${layer} names no dialect outside comments and public type names`, () => {
+    const offending = sourceFiles(dir).flatMap((file) =>
+      withoutComments(readFileSync(file, "utf8"))
+        .split("\n")
+        .map((line, i) => ({
+          line: line.replace(PUBLIC_NAMES, ""),
+          at: `${file.slice(ROOT.length + 1)}:${i + 1}`,
+        }))
+        .filter(({ line }) => DIALECT_WORDS.test(line))
+        .map(({ at, line }) => `${at}: ${line.trim()}`),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  test(`src/${layer} imports no driver, no concrete backend and no deep path of another layer`, () => {
+    const offending: string[] = [];
+    for (const file of sourceFiles(dir)) {
+      for (const spec of importsOf(readFileSync(file, "utf8"))) {
+        const where = `${file.slice(ROOT.length + 1)} imports ${spec}`;
+        if (spec === "bun:sqlite" || spec === "postgres") offending.push(where);
+        if (!spec.startsWith(".")) continue;
+        const target = join(file, "..", spec);
+        const inside = relative(join(ROOT, "src"), target).split(sep);
+        if (inside[0] === layer || inside[0] === "..") continue;
+        if (!allowed.includes(inside[0] as string) || inside.length !== 2 || inside[1] !== "index.ts") {
+          offending.push(where);
+        }
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+}
+
+test("source comments point to docs/architecture.md, which exists, not to a DESIGN.md outside the repository", () => {
+  const pointing = sourceFiles(join(ROOT, "src")).filter((f) =>
+    readFileSync(f, "utf8").includes("DESIGN.md"),
+  );
+  expect(pointing.map((f) => f.slice(ROOT.length + 1))).toEqual([]);
+});
+
+test("the layout check catches what it looks for", () => {
+  expect(DIALECT_WORDS.test(withoutComments("const x = sql`SELECT json_agg(f)`;"))).toBe(true);
+  expect(DIALECT_WORDS.test(withoutComments("// PostgreSQL sorts by locale\nconst x = 1;"))).toBe(false);
+  expect(DIALECT_WORDS.test("type B = SQLiteBackend;".replace(PUBLIC_NAMES, ""))).toBe(false);
+  expect(importsOf('import { a } from "../backends/sqlite/session.ts";\nimport "postgres";')).toEqual([
+    "../backends/sqlite/session.ts",
+    "postgres",
+  ]);
 });

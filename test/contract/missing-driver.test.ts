@@ -2,13 +2,10 @@
  * PostgreSQL selected without the optional `postgres` package: a copy of the project whose
  * node_modules lacks it, run the way an operator would (`bun run migrate` / `bun run start`).
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "../support/temp-dir.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 const ROOT = join(import.meta.dir, "../..");
 const MESSAGE = "PostgreSQL backend requires the 'postgres' package.\nInstall it with: bun add postgres";

@@ -2,20 +2,15 @@
  * The public contract of /work/shared/DESIGN.md, checked from the outside: everything here comes
  * from src/index.ts only, the way an embedding server or an outside test sees it.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import {
-  ApiKeyRepository,
-  ApiUsageRepository,
-  AuditLogRepository,
   adaptNamedToPositional,
   adaptQuery,
-  CampaignRepository,
   ConfigurationError,
   closeBackend,
   createBackend,
   DatabaseBackend,
-  FindingRepository,
   getBackend,
   initBackend,
   loadConfig,
@@ -23,49 +18,18 @@ import {
   MigrationError,
   migrationStatus,
   PostgresDatabase,
-  PublisherRepository,
   renderQuery,
-  runMigrations,
-  ScanRepository,
-  ScheduledJobRepository,
-  SignatureRepository,
   SQLiteBackend,
   SqlQuery,
   StorageError,
   sql,
-  UrlAnalysisRepository,
 } from "../../src/index.ts";
+import { backendContract } from "../backends/contract.ts";
+import { migrationContract } from "../migrate/contract.ts";
+import { repositoryContract } from "../repositories/contract.ts";
 import { adminClient, createTestDatabase, describePostgres, type TestDatabase } from "../support/postgres.ts";
+import { rejectionOf, thrownBy } from "../support/rejection.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
-
-const MIGRATION_NAMES = [
-  "initial_schema",
-  "api_usage_table",
-  "audit_log_table",
-  "api_keys_table",
-  "scheduled_scanning_tables",
-];
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}
-
-async function rejected(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
 
 // ---------------------------------------------------------------- errors
 
@@ -219,7 +183,7 @@ describe("loadConfig", () => {
   ];
   for (const [label, env, variable, value] of bad) {
     test(`ConfigurationError: ${label}`, () => {
-      const error = thrown(() => loadConfig(env));
+      const error = thrownBy(() => loadConfig(env));
       expect(error).toBeInstanceOf(ConfigurationError);
       const message = (error as Error).message;
       expect(message).toContain(variable);
@@ -229,7 +193,7 @@ describe("loadConfig", () => {
 
   test("a refused URL never shows its password", () => {
     for (const url of ["postgres://user:s3cretpw@", "postgres://user:s3cretpw@host:notaport/db"]) {
-      const error = thrown(() => loadConfig({ MALWAR_DB_BACKEND: "postgres", MALWAR_POSTGRES_URL: url }));
+      const error = thrownBy(() => loadConfig({ MALWAR_DB_BACKEND: "postgres", MALWAR_POSTGRES_URL: url }));
       expect(error).toBeInstanceOf(ConfigurationError);
       expect((error as Error).message).toContain("MALWAR_POSTGRES_URL");
       expect((error as Error).message).not.toContain("s3cretpw");
@@ -338,143 +302,18 @@ describe("adaptNamedToPositional", () => {
 
 // ---------------------------------------------------------------- backends
 
-interface Target {
-  name: "sqlite" | "postgres";
-  open(): Promise<DatabaseBackend>;
-}
-
-/** Backend behaviour DESIGN.md states for both databases. */
-function backendContract(target: () => Target): void {
-  let db: DatabaseBackend;
-  beforeAll(async () => {
-    db = await target().open();
-    await db.execute("CREATE TABLE contract_t (id INTEGER PRIMARY KEY, v TEXT, n BIGINT)");
-  });
-  afterAll(async () => {
-    await db?.close();
-  });
-
-  test("is a DatabaseBackend with the right backendName", () => {
-    expect(db).toBeInstanceOf(DatabaseBackend);
-    expect(db.backendName).toBe(target().name);
-  });
-
-  test("execute / fetchOne / fetchAll with ? markers and with the sql tag", async () => {
-    expect(await db.execute("INSERT INTO contract_t (id, v, n) VALUES (?, ?, ?)", [1, "one", 10])).toEqual({
-      rowCount: 1,
-    });
-    expect(await db.execute(sql`INSERT INTO contract_t (id, v, n) VALUES (${2}, ${"two"}, ${20})`)).toEqual({
-      rowCount: 1,
-    });
-    const one = await db.fetchOne<{ id: number; v: string; n: number }>(
-      "SELECT id, v, n FROM contract_t WHERE id = ?",
-      [1],
-    );
-    expect(one).toEqual({ id: 1, v: "one", n: 10 });
-    expect(Object.getPrototypeOf(one)).toBe(Object.prototype);
-    expect(await db.fetchOne(sql`SELECT id FROM contract_t WHERE id = ${99}`)).toBeNull();
-    const all = await db.fetchAll(sql`SELECT id, v FROM contract_t ORDER BY id`);
-    expect(all).toEqual([
-      { id: 1, v: "one" },
-      { id: 2, v: "two" },
-    ]);
-    expect(await db.execute("UPDATE contract_t SET v = ? WHERE id IN (?, ?)", ["x", 1, 2])).toEqual({
-      rowCount: 2,
-    });
-    expect(await db.execute("DELETE FROM contract_t WHERE id > ?", [100])).toEqual({ rowCount: 0 });
-  });
-
-  test("executeMany is atomic: all rows or none", async () => {
-    expect(
-      await db.executeMany("INSERT INTO contract_t (id, v) VALUES (?, ?)", [
-        [10, "a"],
-        [11, "b"],
-        [12, "c"],
-      ]),
-    ).toEqual({ rowCount: 3 });
-    const error = await rejected(
-      db.executeMany("INSERT INTO contract_t (id, v) VALUES (?, ?)", [
-        [20, "a"],
-        [21, "b"],
-        [10, "duplicate"],
-      ]),
-    );
-    // A driver error, wrapped with the original as `cause`.
-    expect(error).toBeInstanceOf(MalwarError);
-    expect((error as Error).cause).toBeDefined();
-    expect(await db.fetchAll("SELECT id FROM contract_t WHERE id IN (?, ?)", [20, 21])).toEqual([]);
-  });
-
-  test("transaction commits on return, rolls back on throw", async () => {
-    const value = await db.transaction(async (tx) => {
-      expect(tx).toBeInstanceOf(DatabaseBackend);
-      await tx.execute("INSERT INTO contract_t (id, v) VALUES (?, ?)", [30, "kept"]);
-      return "done";
-    });
-    expect(value).toBe("done");
-    expect(await db.fetchOne("SELECT v FROM contract_t WHERE id = ?", [30])).toEqual({ v: "kept" });
-
-    const boom = new Error("roll me back");
-    const error = await rejected(
-      db.transaction(async (tx) => {
-        await tx.execute("INSERT INTO contract_t (id, v) VALUES (?, ?)", [31, "lost"]);
-        throw boom;
-      }),
-    );
-    expect(error).toBe(boom);
-    expect(await db.fetchOne("SELECT v FROM contract_t WHERE id = ?", [31])).toBeNull();
-  });
-
-  test("commit() resolves (auto-commit)", async () => {
-    expect(await db.commit()).toBeUndefined();
-  });
-
-  test("bad parameters are a StorageError before reaching the database", async () => {
-    const insert = "INSERT INTO contract_t (id, v) VALUES (?, ?)";
-    for (const params of [[40, undefined], [40, { a: 1 }], [40, [1, 2]], [40], [40, "a", "extra"]]) {
-      const error = await rejected(db.execute(insert, params as never));
-      expect(error).toBeInstanceOf(StorageError);
-    }
-    expect(await db.fetchOne("SELECT id FROM contract_t WHERE id = ?", [40])).toBeNull();
-  });
-
-  test("accepted parameter types: string, number, bigint, boolean, null, Date, Uint8Array", async () => {
-    await db.execute(
-      "CREATE TABLE contract_types (s TEXT, i BIGINT, b BOOLEAN, z TEXT, d TEXT, u BLOB)".replace(
-        "BLOB",
-        target().name === "postgres" ? "BYTEA" : "BLOB",
-      ),
-    );
-    await db.execute(
-      target().name === "postgres"
-        ? "INSERT INTO contract_types VALUES (?, ?, ?, ?, ?::text, ?)"
-        : "INSERT INTO contract_types VALUES (?, ?, ?, ?, ?, ?)",
-      ["s", 5n, true, null, new Date("2024-01-02T03:04:05Z"), new Uint8Array([1, 2, 3])],
-    );
-    const row = await db.fetchOne<{ s: string; i: number; z: null; u: Uint8Array }>(
-      "SELECT s, i, z, u FROM contract_types",
-    );
-    expect(row?.s).toBe("s");
-    expect(row?.i).toBe(5);
-    expect(row?.z).toBeNull();
-    expect([...(row?.u ?? [])]).toEqual([1, 2, 3]);
-  });
-}
-
 describe("SQLiteBackend", () => {
   const dir = makeTempDir("malwar-contract-");
   afterAll(() => dir.cleanup());
 
-  describe("contract", () => {
-    backendContract(() => ({ name: "sqlite", open: () => SQLiteBackend.open(dir.file("contract.db")) }));
-  });
+  backendContract("SQLiteBackend", () => SQLiteBackend.open(dir.file("contract.db")), "sqlite");
 
   test("a parameter beyond 2^53 is a StorageError; safe integers round-trip", async () => {
     const db = await SQLiteBackend.open(":memory:");
     try {
       await db.execute("CREATE TABLE big (n INTEGER)");
       for (const big of [2n ** 53n + 1n, -(2n ** 53n) - 1n, 2n ** 63n - 1n]) {
-        expect(await rejected(db.execute("INSERT INTO big (n) VALUES (?)", [big]))).toBeInstanceOf(
+        expect(await rejectionOf(db.execute("INSERT INTO big (n) VALUES (?)", [big]))).toBeInstanceOf(
           StorageError,
         );
       }
@@ -490,7 +329,7 @@ describe("SQLiteBackend", () => {
     const db = await SQLiteBackend.open(":memory:");
     try {
       await db.execute("CREATE TABLE big (n INTEGER)");
-      const error = await rejected(db.execute("INSERT INTO big (n) VALUES (?)", [2 ** 60]));
+      const error = await rejectionOf(db.execute("INSERT INTO big (n) VALUES (?)", [2 ** 60]));
       expect(error).toBeInstanceOf(StorageError);
     } finally {
       await db.close();
@@ -545,12 +384,11 @@ describe("SQLiteBackend", () => {
 });
 
 describePostgres("PostgresDatabase", (pg) => {
-  describe("contract", () => {
-    backendContract(() => ({
-      name: "postgres",
-      open: () => PostgresDatabase.create(pg().url, { min: 1, max: 3 }),
-    }));
-  });
+  backendContract(
+    "PostgresDatabase",
+    () => PostgresDatabase.create(pg().url, { min: 1, max: 4, applicationName: "malwar_contract" }),
+    "postgres",
+  );
 
   test("create(url, {min, max}) opens min connections; int8 beyond 2^53 is a bigint", async () => {
     const db = await PostgresDatabase.create(pg().url, { min: 2, max: 3 });
@@ -610,7 +448,7 @@ describePostgres("PostgresDatabase", (pg) => {
     });
     try {
       expect(await db.fetchOne("SHOW statement_timeout")).toEqual({ statement_timeout: "50ms" });
-      const error = await rejected(db.execute("SELECT pg_sleep(5)"));
+      const error = await rejectionOf(db.execute("SELECT pg_sleep(5)"));
       expect(error).toBeInstanceOf(StorageError);
       expect((error as Error).cause).toBeDefined();
       expect(await db.fetchOne("SELECT 1 AS one")).toEqual({ one: 1 });
@@ -640,7 +478,7 @@ describePostgres("PostgresDatabase", (pg) => {
     const db = await PostgresDatabase.create(pg().url, { min: 1, max: 3 });
     try {
       await db.execute("CREATE TABLE only_tx (id INT PRIMARY KEY)");
-      await rejected(
+      await rejectionOf(
         db.transaction(async (tx) => {
           await tx.execute("INSERT INTO only_tx VALUES (?)", [1]);
           await db.execute("INSERT INTO only_tx VALUES (?)", [2]);
@@ -665,7 +503,7 @@ describe("createBackend / initBackend / getBackend / closeBackend", () => {
 
   test("getBackend() before init is a StorageError", async () => {
     await closeBackend();
-    const error = thrown(() => getBackend());
+    const error = thrownBy(() => getBackend());
     expect(error).toBeInstanceOf(StorageError);
   });
 
@@ -692,8 +530,8 @@ describe("createBackend / initBackend / getBackend / closeBackend", () => {
   });
 
   test("createBackend refuses a bad partial config with a ConfigurationError", async () => {
-    expect(await rejected(createBackend({ backend: "postgres" }))).toBeInstanceOf(ConfigurationError);
-    expect(await rejected(createBackend({ postgresPoolMin: 3, postgresPoolMax: 2 }))).toBeInstanceOf(
+    expect(await rejectionOf(createBackend({ backend: "postgres" }))).toBeInstanceOf(ConfigurationError);
+    expect(await rejectionOf(createBackend({ postgresPoolMin: 3, postgresPoolMax: 2 }))).toBeInstanceOf(
       ConfigurationError,
     );
   });
@@ -722,101 +560,11 @@ describe("createBackend / initBackend / getBackend / closeBackend", () => {
     expect(getBackend()).toBe(a);
     expect(await a.fetchOne("SELECT 1 AS one")).toEqual({ one: 1 });
     await closeBackend();
-    expect(thrown(() => getBackend())).toBeInstanceOf(StorageError);
+    expect(thrownBy(() => getBackend())).toBeInstanceOf(StorageError);
   });
 });
 
 // ---------------------------------------------------------------- migrations
-
-function migrationContract(open: () => Promise<DatabaseBackend>): void {
-  test("runMigrations returns the applied list, then nothing; migrationStatus one entry per migration", async () => {
-    const db = await open();
-    try {
-      const before = await migrationStatus(db);
-      expect(before.map((e) => [e.version, e.name, e.state])).toEqual(
-        MIGRATION_NAMES.map((n, i) => [i + 1, n, "pending"]),
-      );
-      const applied = await runMigrations(db);
-      expect(applied.map((m) => [m.version, m.name])).toEqual(MIGRATION_NAMES.map((n, i) => [i + 1, n]));
-      expect(await runMigrations(db)).toEqual([]);
-      const after = await migrationStatus(db);
-      expect(after.map((e) => [e.version, e.name, e.state])).toEqual(
-        MIGRATION_NAMES.map((n, i) => [i + 1, n, "applied"]),
-      );
-      const rows = await db.fetchAll<{ version: number }>(
-        "SELECT version, name, applied_at FROM schema_migrations ORDER BY version",
-      );
-      expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
-    } finally {
-      await db.close();
-    }
-  });
-
-  test("a database made by the Python malwar (3-column schema_migrations) is adopted", async () => {
-    const db = await open();
-    try {
-      await runMigrations(db);
-      await db.execute("DROP TABLE schema_migrations");
-      await db.execute(
-        db.backendName === "postgres"
-          ? "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR(255) NOT NULL, applied_at TIMESTAMP DEFAULT NOW())"
-          : "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT DEFAULT (datetime('now')))",
-      );
-      await db.executeMany(
-        "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
-        MIGRATION_NAMES.map((n, i) => [i + 1, n]),
-      );
-      await db.execute("INSERT INTO scans (id, target, started_at) VALUES (?, ?, ?)", ["kept", "t", "x"]);
-      expect(await runMigrations(db)).toEqual([]);
-      expect((await migrationStatus(db)).map((e) => e.state)).toEqual(MIGRATION_NAMES.map(() => "applied"));
-      expect(await db.fetchOne("SELECT id FROM scans WHERE id = ?", ["kept"])).toEqual({ id: "kept" });
-    } finally {
-      await db.close();
-    }
-  });
-
-  test("an applied file whose checksum no longer matches is 'changed' and stops the run", async () => {
-    const db = await open();
-    try {
-      await runMigrations(db);
-      // Find the bookkeeping column holding the checksum the status reports, and spoil it.
-      const entry = (await migrationStatus(db)).find((e) => e.version === 2) as { checksum?: unknown };
-      const row = await db.fetchOne<Record<string, unknown>>(
-        "SELECT * FROM schema_migrations WHERE version = ?",
-        [2],
-      );
-      const column = Object.keys(row ?? {}).find(
-        (k) => row?.[k] === entry.checksum && typeof row?.[k] === "string",
-      );
-      if (column === undefined) throw new Error("no checksum column found in schema_migrations");
-      await db.execute(
-        sql`UPDATE schema_migrations SET ${sql.ident(column)} = ${"0000"} WHERE version = ${2}`,
-      );
-      const status = await migrationStatus(db);
-      expect(status.map((e) => e.state)).toEqual(["applied", "changed", "applied", "applied", "applied"]);
-      const error = await rejected(runMigrations(db));
-      expect(error).toBeInstanceOf(MigrationError);
-      expect((error as Error).message).toContain("api_usage_table");
-    } finally {
-      await db.close();
-    }
-  });
-
-  test("a gap is reported as pending and applied, not skipped", async () => {
-    const db = await open();
-    try {
-      await runMigrations(db);
-      await db.execute("DELETE FROM schema_migrations WHERE version = ?", [3]);
-      await db.execute("DROP TABLE audit_log");
-      const status = await migrationStatus(db);
-      expect(status.find((e) => e.version === 3)?.state).toBe("pending");
-      const applied = await runMigrations(db);
-      expect(applied.map((m) => m.version)).toEqual([3]);
-    } finally {
-      await db.close();
-    }
-  });
-}
 
 describe("migrations on SQLite", () => {
   const dir = makeTempDir("malwar-contract-migrate-");
@@ -838,115 +586,6 @@ describePostgres("migrations on PostgreSQL", () => {
 });
 
 // ---------------------------------------------------------------- repositories
-
-function repositoryContract(open: () => Promise<DatabaseBackend>): void {
-  let db: DatabaseBackend;
-  beforeAll(async () => {
-    db = await open();
-  });
-  afterAll(async () => {
-    await db?.close();
-  });
-
-  test("the ten repository classes are constructed with a backend", () => {
-    for (const Repo of [
-      ScanRepository,
-      FindingRepository,
-      SignatureRepository,
-      CampaignRepository,
-      PublisherRepository,
-      UrlAnalysisRepository,
-      ApiUsageRepository,
-      AuditLogRepository,
-      ApiKeyRepository,
-      ScheduledJobRepository,
-    ]) {
-      expect(new Repo(db)).toBeInstanceOf(Repo);
-    }
-  });
-
-  test("a scan is saved with its findings and URL analyses; plain objects in the stated shape", async () => {
-    const scans = new ScanRepository(db);
-    const saved = await scans.saveScan({
-      id: "scan-contract-1",
-      target: "skills/x/SKILL.md",
-      skill_name: "x",
-      status: "completed",
-      risk_score: 80,
-      overall_severity: "high",
-      verdict: "MALICIOUS",
-      layers_executed: ["rule_engine"],
-      started_at: "2024-05-01T10:00:00Z",
-      findings: [
-        {
-          id: "f-b",
-          rule_id: "R1",
-          title: "low thing",
-          description: "d",
-          severity: "low",
-          confidence: 0.5,
-          category: "prompt_injection",
-          detector_layer: "rule_engine",
-        },
-        {
-          id: "f-a",
-          rule_id: "R2",
-          title: "bad thing",
-          description: "d",
-          severity: "critical",
-          confidence: 0.9,
-          category: "known_malware",
-          detector_layer: "rule_engine",
-          evidence: ["e1"],
-        },
-      ],
-      url_analysis: [{ id: "u-1", url: "https://evil.example", is_malicious: true, risk_indicators: ["x"] }],
-    });
-    const got = await scans.getScanWithDetails("scan-contract-1");
-    expect(got).toEqual(saved);
-    if (!got) throw new Error("scan not stored");
-    expect(got.layers_executed).toEqual(["rule_engine"]);
-    expect(got.risk_score).toBe(80);
-    expect(got.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
-    expect(got.findings.map((f) => f.id)).toEqual(["f-a", "f-b"]);
-    expect(got.findings[0]?.evidence).toEqual(["e1"]);
-    expect("scan_id" in (got.findings[0] ?? {})).toBe(true);
-    expect(got.url_analysis[0]?.is_malicious).toBe(true);
-    expect(got.url_analysis[0]?.risk_indicators).toEqual(["x"]);
-  });
-
-  test("a scan whose finding is refused leaves nothing behind (one transaction)", async () => {
-    const scans = new ScanRepository(db);
-    await rejected(
-      scans.saveScan({
-        id: "scan-contract-2",
-        target: "t",
-        findings: [
-          {
-            id: "f-a", // already stored by the previous test: the insert collides
-            rule_id: "R",
-            title: "t",
-            description: "d",
-            severity: "low",
-            confidence: 0.1,
-            category: "prompt_injection",
-            detector_layer: "rule_engine",
-          },
-        ],
-      }),
-    );
-    expect(await scans.get("scan-contract-2")).toBeNull();
-  });
-
-  test("seeded signatures come back with boolean flags and ISO-8601 Z instants", async () => {
-    const signatures = await new SignatureRepository(db).list();
-    expect(signatures.length).toBeGreaterThan(0);
-    for (const s of signatures.slice(0, 5)) {
-      expect(typeof s.enabled).toBe("boolean");
-      expect(s.created_at).toMatch(/Z$/);
-    }
-  });
-}
 
 describe("repositories on SQLite", () => {
   const dir = makeTempDir("malwar-contract-repo-");

@@ -2,14 +2,11 @@
  * The package.json scripts DESIGN.md names, run as an outside test runs them: `bun run <script>`
  * in a subprocess, configured only through explicit MALWAR_* variables.
  */
-import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { createBackend, loadConfig } from "../../src/index.ts";
 import { describePostgres, type TestDatabase } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 const ROOT = join(import.meta.dir, "../..");
 const MIGRATIONS = [

@@ -1,4 +1,4 @@
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   ConfigurationError,
   MalwarError,
@@ -7,9 +7,6 @@ import {
   redactUrl,
   StorageError,
 } from "../../src/index.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 describe("redactUrl", () => {
   const cases: [string, string][] = [

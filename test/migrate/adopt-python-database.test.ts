@@ -1,4 +1,4 @@
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import {
@@ -8,9 +8,6 @@ import {
   runMigrations,
 } from "../../src/migrate/index.ts";
 import { count, eachDialect, scratchMigrations, withFresh } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 /** schema_migrations exactly as the Python malwar creates it: three columns, nothing else. */
 const PYTHON_BOOKKEEPING = {

@@ -1,4 +1,4 @@
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, statSync } from "node:fs";
 import { adminClient } from "../support/postgres.ts";
 import {
@@ -11,9 +11,6 @@ import {
   spawnMigrate,
   tableExists,
 } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 const NAMES = [
   "initial_schema",

@@ -1,12 +1,9 @@
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { MigrationError } from "../../src/errors/index.ts";
 import { checksumOf, DEFAULT_MIGRATIONS_ROOT, loadMigrationFiles } from "../../src/migrate/index.ts";
 import { splitStatements } from "../../src/migrate/split-statements.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 test("both dialects ship the same versions and names", async () => {
   const names = async (d: string) =>

@@ -1,9 +1,6 @@
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { migrationStatus, runMigrations } from "../../src/migrate/index.ts";
 import { eachDialect, recordedVersions, scratchMigrations, withFresh } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 /**
  * Statements that the database refuses inside a transaction: applying the file at all proves it

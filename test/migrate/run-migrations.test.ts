@@ -1,4 +1,4 @@
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { MigrationError } from "../../src/errors/index.ts";
 import { migrationStatus, runMigrations } from "../../src/migrate/index.ts";
 import {
@@ -9,9 +9,6 @@ import {
   tableExists,
   withFresh,
 } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 const NAMES = [
   "initial_schema",

@@ -4,14 +4,11 @@
  * every PostgreSQL column has the type SCHEMA.md's mapping gives it. Read from each database's
  * own catalog after `runMigrations`, not from the SQL files.
  */
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { runMigrations } from "../../src/migrate/index.ts";
 import { describePostgres } from "../support/postgres.ts";
 import { DIALECTS, eachDialect, withFresh } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 interface Column {
   name: string;

@@ -16,8 +16,10 @@ setDefaultTimeout(120_000);
 
 describePooler("postgres backend through pgbouncer (transaction mode)", (ctx) => {
   for (const prepare of [true, false]) {
-    backendContract(`pgbouncer, prepare=${prepare}`, () =>
-      PostgresDatabase.create(ctx().url, { min: 1, max: 4, prepare, applicationName: "malwar_pooler" }),
+    backendContract(
+      `pgbouncer, prepare=${prepare}`,
+      () => PostgresDatabase.create(ctx().url, { min: 1, max: 4, prepare, applicationName: "malwar_pooler" }),
+      "postgres",
     );
   }
 

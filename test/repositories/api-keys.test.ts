@@ -1,10 +1,8 @@
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { ValidationError } from "../../src/errors/index.ts";
 import { API_KEY_PREFIX } from "../../src/repositories/index.ts";
-import { countRows, describeEachBackend, ISO_UTC, thrown, uid } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
+import { rejectionOf } from "../support/rejection.ts";
+import { countRows, describeEachBackend, ISO_UTC, uid } from "./harness.ts";
 
 function sha256Hex(text: string): string {
   return new Bun.CryptoHasher("sha256").update(text).digest("hex");
@@ -66,7 +64,7 @@ describeEachBackend("ApiKeyRepository", (ctx) => {
   test("an unknown role is a ValidationError on role, nothing written", async () => {
     const { repos, db } = ctx();
     const before = await countRows(db, "api_keys");
-    const error = await thrown(repos.apiKeys.create({ name: "x", role: "root" as never }));
+    const error = await rejectionOf(repos.apiKeys.create({ name: "x", role: "root" as never }));
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe("role");
     expect(await countRows(db, "api_keys")).toBe(before);

@@ -1,9 +1,7 @@
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { ValidationError } from "../../src/errors/index.ts";
-import { describeEachBackend, ISO_UTC, thrown, uid } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
+import { rejectionOf } from "../support/rejection.ts";
+import { describeEachBackend, ISO_UTC, uid } from "./harness.ts";
 
 describeEachBackend("AuditLogRepository and ApiUsageRepository", (ctx) => {
   test("append returns the entry as stored; details round-trip as an object", async () => {
@@ -57,7 +55,7 @@ describeEachBackend("AuditLogRepository and ApiUsageRepository", (ctx) => {
     expect(ids(await repos.auditLog.query({ actor, since: "2030-06-01T12:00:04.5Z" }))).toEqual(["5", "4"]);
     expect(await repos.auditLog.count({ actor, event_type: "signature.updated" })).toBe(3);
     expect((await repos.auditLog.query({ actor }))[0]?.timestamp).toBe("2030-06-01T12:00:05.500Z");
-    const bad = await thrown(repos.auditLog.query({ since: "not a date" }));
+    const bad = await rejectionOf(repos.auditLog.query({ since: "not a date" }));
     expect((bad as ValidationError).field).toBe("since");
   });
 
@@ -94,7 +92,7 @@ describeEachBackend("AuditLogRepository and ApiUsageRepository", (ctx) => {
       method: "GET",
     });
     expect(typeof recent[0]?.id).toBe("number");
-    const bad = await thrown(repos.apiUsage.record({ endpoint: "", method: "GET" }));
+    const bad = await rejectionOf(repos.apiUsage.record({ endpoint: "", method: "GET" }));
     expect((bad as ValidationError).field).toBe("endpoint");
   });
 
@@ -132,7 +130,7 @@ describeEachBackend("AuditLogRepository and ApiUsageRepository", (ctx) => {
         api_key: badKey,
         method: i === size - 1 ? "" : e.method,
       }));
-      const error = await thrown(repos.apiUsage.recordMany(bad));
+      const error = await rejectionOf(repos.apiUsage.recordMany(bad));
       expect((error as ValidationError).field).toBe("method");
       expect(await repos.apiUsage.countSince(at(0), { api_key: badKey })).toBe(0);
     }
@@ -162,7 +160,7 @@ describeEachBackend("AuditLogRepository and ApiUsageRepository", (ctx) => {
       status_code: 200,
       timestamp: at,
     }));
-    const error = await thrown(repos.apiUsage.recordMany(entries));
+    const error = await rejectionOf(repos.apiUsage.recordMany(entries));
     expect(String((error as Error).message)).toContain("refused");
     expect(await repos.apiUsage.countSince(at, { api_key: key })).toBe(0);
     await repos.apiUsage.recordMany(entries.slice(0, 2_400));

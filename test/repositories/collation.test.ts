@@ -3,15 +3,12 @@
  * while SQLite sorts by bytes. The test server's default collation is C, which would hide the
  * difference, so this suite makes its own database with an ICU en-US collation.
  */
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { createRepositories, type Repositories } from "../../src/repositories/index.ts";
 import { adminClient, databaseUrl, describePostgres } from "../support/postgres.ts";
 import { finding, scan } from "./fixtures.ts";
 import { openPostgres } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 const IDS_IN_BYTE_ORDER = ["A-2", "B-1", "a-1", "b-2"];
 

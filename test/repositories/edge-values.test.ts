@@ -1,10 +1,8 @@
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { ValidationError } from "../../src/errors/index.ts";
+import { rejectionOf } from "../support/rejection.ts";
 import { finding, scan, urlAnalysis } from "./fixtures.ts";
-import { describeEachBackend, thrown, uid } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
+import { describeEachBackend, uid } from "./harness.ts";
 
 const UNICODE = "Skill «ünïcødé» — 日本語 🦀🔥 ZWJ:👩‍💻 combining: é RTL: שלום";
 
@@ -86,7 +84,7 @@ describeEachBackend("Edge values round-trip", (ctx) => {
     const { repos } = ctx();
     // 255 emoji are 510 UTF-16 units but 255 characters: fits VARCHAR(255).
     await repos.scans.create({ target: "t", skill_name: "🦀".repeat(255) });
-    const error = await thrown(repos.scans.create({ target: "t", skill_name: "🦀".repeat(256) }));
+    const error = await rejectionOf(repos.scans.create({ target: "t", skill_name: "🦀".repeat(256) }));
     expect((error as ValidationError).field).toBe("skill_name");
   });
 
@@ -104,9 +102,9 @@ describeEachBackend("Edge values round-trip", (ctx) => {
 
   test("integers beyond 2^53 and text with NUL are refused before the database", async () => {
     const { repos } = ctx();
-    const big = await thrown(repos.scans.create({ target: "t", duration_ms: 2 ** 53 }));
+    const big = await rejectionOf(repos.scans.create({ target: "t", duration_ms: 2 ** 53 }));
     expect((big as ValidationError).field).toBe("duration_ms");
-    const nul = await thrown(repos.scans.create({ target: "a\0b" }));
+    const nul = await rejectionOf(repos.scans.create({ target: "a\0b" }));
     expect((nul as ValidationError).field).toBe("target");
   });
 });

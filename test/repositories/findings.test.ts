@@ -1,10 +1,8 @@
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { ConflictError, ValidationError } from "../../src/errors/index.ts";
+import { rejectionOf } from "../support/rejection.ts";
 import { finding, scan, urlAnalysis } from "./fixtures.ts";
-import { countRows, describeEachBackend, thrown, uid } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
+import { countRows, describeEachBackend, uid } from "./harness.ts";
 
 describeEachBackend("FindingRepository and UrlAnalysisRepository", (ctx) => {
   test("createMany stores thousands of findings in chunks, listed most severe first", async () => {
@@ -40,13 +38,13 @@ describeEachBackend("FindingRepository and UrlAnalysisRepository", (ctx) => {
     await repos.findings.create(id, finding(taken));
     const many = Array.from({ length: 2100 }, (_, i) => finding(`${id}-${i}`));
     many.push(finding(taken));
-    expect(await thrown(repos.findings.createMany(id, many))).toBeInstanceOf(ConflictError);
+    expect(await rejectionOf(repos.findings.createMany(id, many))).toBeInstanceOf(ConflictError);
     expect(await countRows(db, "findings", "scan_id = ?", [id])).toBe(1);
   });
 
   test("findings for a scan that does not exist: ValidationError on scan_id, nothing written", async () => {
     const { repos, db } = ctx();
-    const error = await thrown(repos.findings.createMany("no-such-scan", [finding(uid("f"))]));
+    const error = await rejectionOf(repos.findings.createMany("no-such-scan", [finding(uid("f"))]));
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe("scan_id");
     expect(await countRows(db, "findings", "scan_id = ?", ["no-such-scan"])).toBe(0);
@@ -81,9 +79,9 @@ describeEachBackend("FindingRepository and UrlAnalysisRepository", (ctx) => {
     expect(injected.map((f) => f.id)).toEqual([`${id}-1`]);
     expect((await repos.findings.get(`${id}-2`))?.detected_at).toBe("2098-01-01T00:00:02.000Z");
     expect(await repos.findings.get("nope")).toBeNull();
-    expect(((await thrown(repos.findings.listBySeverity("bad" as never))) as ValidationError).field).toBe(
-      "severity",
-    );
+    expect(
+      ((await rejectionOf(repos.findings.listBySeverity("bad" as never))) as ValidationError).field,
+    ).toBe("severity");
   });
 
   test("URL analyses by scan, in fetch order", async () => {
@@ -111,7 +109,7 @@ describeEachBackend("FindingRepository and UrlAnalysisRepository", (ctx) => {
     });
     const added = await repos.urlAnalysis.create(id, urlAnalysis(`${id}-more`, { is_malicious: false }));
     expect(await repos.urlAnalysis.get(`${id}-more`)).toEqual(added);
-    const bad = await thrown(repos.urlAnalysis.create("no-such-scan", urlAnalysis(uid("u"))));
+    const bad = await rejectionOf(repos.urlAnalysis.create("no-such-scan", urlAnalysis(uid("u"))));
     expect((bad as ValidationError).field).toBe("scan_id");
   });
 });

@@ -73,14 +73,6 @@ export function uid(prefix: string): string {
 }
 
 /** Awaits `promise` and returns what it threw (fails the test if it did not throw). */
-export async function thrown(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection, but the promise resolved");
-}
 
 export async function countRows(db: DatabaseBackend, table: string, where = "1 = 1", params: string[] = []) {
   const row = await db.fetchOne<{ n: number | bigint }>(

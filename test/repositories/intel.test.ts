@@ -1,10 +1,8 @@
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { ConflictError, NotFoundError, type ValidationError } from "../../src/errors/index.ts";
 import type { NewSignature } from "../../src/repositories/index.ts";
-import { countRows, describeEachBackend, ISO_UTC, thrown, uid } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
+import { rejectionOf } from "../support/rejection.ts";
+import { countRows, describeEachBackend, ISO_UTC, uid } from "./harness.ts";
 
 function signature(id: string, overrides: Partial<NewSignature> = {}): NewSignature {
   return {
@@ -57,8 +55,10 @@ describeEachBackend("Signature, campaign and publisher repositories", (ctx) => {
       name: created.name,
     });
     expect(await repos.signatures.get(id)).toEqual(updated);
-    expect(await thrown(repos.signatures.create(signature(id)))).toBeInstanceOf(ConflictError);
-    expect(await thrown(repos.signatures.update("nope", { enabled: true }))).toBeInstanceOf(NotFoundError);
+    expect(await rejectionOf(repos.signatures.create(signature(id)))).toBeInstanceOf(ConflictError);
+    expect(await rejectionOf(repos.signatures.update("nope", { enabled: true }))).toBeInstanceOf(
+      NotFoundError,
+    );
     expect(await repos.signatures.delete(id)).toBe(true);
     expect(await repos.signatures.get(id)).toBeNull();
     expect(await repos.signatures.delete(id)).toBe(false);
@@ -67,7 +67,9 @@ describeEachBackend("Signature, campaign and publisher repositories", (ctx) => {
   test("signature for an unknown campaign: ValidationError on campaign_id, nothing written", async () => {
     const { repos, db } = ctx();
     const id = uid("sig");
-    const error = await thrown(repos.signatures.create(signature(id, { campaign_id: "no-such-campaign" })));
+    const error = await rejectionOf(
+      repos.signatures.create(signature(id, { campaign_id: "no-such-campaign" })),
+    );
     expect((error as ValidationError).field).toBe("campaign_id");
     expect(await countRows(db, "signatures", "id = ?", [id])).toBe(0);
   });
@@ -145,7 +147,8 @@ describeEachBackend("Signature, campaign and publisher repositories", (ctx) => {
     const listed = await repos.campaigns.list({ search: "RENAMED" });
     expect(listed.map((c) => c.id)).toContain(id);
     expect(
-      ((await thrown(repos.campaigns.upsert({ ...second, iocs: "x" as never }))) as ValidationError).field,
+      ((await rejectionOf(repos.campaigns.upsert({ ...second, iocs: "x" as never }))) as ValidationError)
+        .field,
     ).toBe("iocs");
   });
 

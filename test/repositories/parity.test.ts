@@ -4,7 +4,7 @@
  * stamps itself (DEFAULT NOW(), updated_at on change) differ between the two runs and are masked,
  * after checking their shape.
  */
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { MalwarError, ValidationError } from "../../src/errors/index.ts";
 import { createRepositories, type Repositories } from "../../src/repositories/index.ts";
@@ -12,9 +12,6 @@ import { describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { finding, scan, urlAnalysis } from "./fixtures.ts";
 import { ISO_UTC, openPostgres, openSqlite } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 type Results = Record<string, unknown>;
 

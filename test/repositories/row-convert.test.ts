@@ -1,8 +1,5 @@
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { instantOut, jsonArrayOut, toDbInstant } from "../../src/repositories/row-convert.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 test("stored instants of every known layout read back as ISO-8601 UTC; app instants are written in SQLite's layout", () => {
   expect(instantOut("2024-01-01 10:00:00")).toBe("2024-01-01T10:00:00.000Z");

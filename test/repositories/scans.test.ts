@@ -1,10 +1,8 @@
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { ConflictError, NotFoundError, ValidationError } from "../../src/errors/index.ts";
+import { rejectionOf } from "../support/rejection.ts";
 import { finding, scan, urlAnalysis } from "./fixtures.ts";
-import { countRows, describeEachBackend, ISO_UTC, thrown, uid } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
+import { countRows, describeEachBackend, ISO_UTC, uid } from "./harness.ts";
 
 describeEachBackend("ScanRepository", (ctx) => {
   test("saveScan stores scan, findings and URL analyses; getScanWithDetails reads back exactly that", async () => {
@@ -76,7 +74,7 @@ describeEachBackend("ScanRepository", (ctx) => {
   test("a bad finding leaves no scan: ValidationError names the field", async () => {
     const { repos, db } = ctx();
     const id = uid("scan");
-    const error = await thrown(
+    const error = await rejectionOf(
       repos.scans.saveScan(
         scan(id, {
           findings: [finding(`${id}-ok`), finding(`${id}-bad`, { severity: "extreme" as never })],
@@ -97,7 +95,7 @@ describeEachBackend("ScanRepository", (ctx) => {
     const first = uid("scan");
     await repos.scans.saveScan(scan(first, { findings: [finding(`${first}-f`)] }));
     const second = uid("scan");
-    const error = await thrown(
+    const error = await rejectionOf(
       repos.scans.saveScan(
         scan(second, {
           findings: [finding(`${second}-f`), finding(`${first}-f`)],
@@ -115,8 +113,8 @@ describeEachBackend("ScanRepository", (ctx) => {
     const { repos } = ctx();
     const id = uid("scan");
     await repos.scans.create({ id, target: "t" });
-    expect(await thrown(repos.scans.create({ id, target: "t" }))).toBeInstanceOf(ConflictError);
-    expect(await thrown(repos.scans.saveScan(scan(id)))).toBeInstanceOf(ConflictError);
+    expect(await rejectionOf(repos.scans.create({ id, target: "t" }))).toBeInstanceOf(ConflictError);
+    expect(await rejectionOf(repos.scans.saveScan(scan(id)))).toBeInstanceOf(ConflictError);
   });
 
   test("listRecent: newest first, verdict filter, bounded limit, paging", async () => {
@@ -146,9 +144,11 @@ describeEachBackend("ScanRepository", (ctx) => {
     const all = await repos.scans.listRecent({ limit: 1_000_000 });
     expect(all.length).toBeLessThanOrEqual(500);
     expect(all.length).toBeGreaterThanOrEqual(6);
-    const bad = await thrown(repos.scans.listRecent({ verdict: "EVIL" as never }));
+    const bad = await rejectionOf(repos.scans.listRecent({ verdict: "EVIL" as never }));
     expect((bad as ValidationError).field).toBe("verdict");
-    expect(((await thrown(repos.scans.listRecent({ offset: -1 }))) as ValidationError).field).toBe("offset");
+    expect(((await rejectionOf(repos.scans.listRecent({ offset: -1 }))) as ValidationError).field).toBe(
+      "offset",
+    );
   });
 
   test("updateStatus changes the status and the given fields only", async () => {
@@ -170,10 +170,12 @@ describeEachBackend("ScanRepository", (ctx) => {
       duration_ms: 9000,
     });
     expect(await repos.scans.get(id)).toEqual(updated);
-    const bad = await thrown(repos.scans.updateStatus(id, "exploded" as never));
+    const bad = await rejectionOf(repos.scans.updateStatus(id, "exploded" as never));
     expect((bad as ValidationError).field).toBe("status");
     expect((await repos.scans.get(id))?.status).toBe("completed");
-    expect(await thrown(repos.scans.updateStatus("no-such-scan", "failed"))).toBeInstanceOf(NotFoundError);
+    expect(await rejectionOf(repos.scans.updateStatus("no-such-scan", "failed"))).toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   test("delete removes the scan and, by cascade, its findings and URL analyses", async () => {

@@ -1,9 +1,7 @@
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { NotFoundError, type ValidationError } from "../../src/errors/index.ts";
-import { countRows, describeEachBackend, ISO_UTC, thrown, uid } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
+import { rejectionOf } from "../support/rejection.ts";
+import { countRows, describeEachBackend, ISO_UTC, uid } from "./harness.ts";
 
 describeEachBackend("ScheduledJobRepository", (ctx) => {
   test("create, get, list; layers default to all four", async () => {
@@ -35,7 +33,7 @@ describeEachBackend("ScheduledJobRepository", (ctx) => {
     const listed = await repos.scheduledJobs.list({ limit: 500 });
     expect(listed.map((j) => j.id)).toEqual(expect.arrayContaining([id, other.id]));
     expect((await repos.scheduledJobs.list({ enabled: false })).some((j) => j.id === id)).toBe(false);
-    const bad = await thrown(
+    const bad = await rejectionOf(
       repos.scheduledJobs.create({ name: "n", target_path: "/", schedule: "x", layers: "rule_engine,magic" }),
     );
     expect((bad as ValidationError).field).toBe("layers[1]");
@@ -74,7 +72,7 @@ describeEachBackend("ScheduledJobRepository", (ctx) => {
     );
     expect(dueAfter.map((j) => j.id)).toEqual([`${tag}-late`, `${tag}-future`]);
     expect((await repos.scheduledJobs.setEnabled(`${tag}-off`, true)).enabled).toBe(true);
-    expect(await thrown(repos.scheduledJobs.updateNextRun("nope", null))).toBeInstanceOf(NotFoundError);
+    expect(await rejectionOf(repos.scheduledJobs.updateNextRun("nope", null))).toBeInstanceOf(NotFoundError);
   });
 
   test("runs: create, complete, list newest first; deleting the job removes its runs", async () => {
@@ -115,15 +113,15 @@ describeEachBackend("ScheduledJobRepository", (ctx) => {
     ]);
     expect(
       (
-        (await thrown(
+        (await rejectionOf(
           repos.scheduledJobs.completeRun(first.id, { status: "done" as never }),
         )) as ValidationError
       ).field,
     ).toBe("status");
-    expect(await thrown(repos.scheduledJobs.completeRun("nope", { status: "failed" }))).toBeInstanceOf(
+    expect(await rejectionOf(repos.scheduledJobs.completeRun("nope", { status: "failed" }))).toBeInstanceOf(
       NotFoundError,
     );
-    const orphan = await thrown(repos.scheduledJobs.createRun({ job_id: "no-such-job" }));
+    const orphan = await rejectionOf(repos.scheduledJobs.createRun({ job_id: "no-such-job" }));
     expect((orphan as ValidationError).field).toBe("job_id");
     expect(await repos.scheduledJobs.delete(job.id)).toBe(true);
     expect(await countRows(db, "job_runs", "job_id = ?", [job.id])).toBe(0);

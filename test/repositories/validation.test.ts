@@ -1,11 +1,9 @@
-import { expect, setDefaultTimeout, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { ValidationError } from "../../src/errors/index.ts";
 import type { Repositories } from "../../src/repositories/index.ts";
+import { rejectionOf } from "../support/rejection.ts";
 import { finding, scan, urlAnalysis } from "./fixtures.ts";
-import { countRows, describeEachBackend, thrown, uid } from "./harness.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
+import { countRows, describeEachBackend, uid } from "./harness.ts";
 
 interface Case {
   name: string;
@@ -234,7 +232,7 @@ describeEachBackend("Domain validation", (ctx) => {
       const before = await countRows(db, c.table);
       const scansBefore = await countRows(db, "scans");
       const signatureBefore = await repos.signatures.get("sig-clawhavoc-c2-ip");
-      const error = await thrown(c.run(repos));
+      const error = await rejectionOf(c.run(repos));
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).field).toBe(c.field);
       expect((error as ValidationError).code).toBe("VALIDATION_ERROR");

@@ -2,12 +2,9 @@
  * compose.yaml, Dockerfile and .env.example are what a new user meets first; these checks keep
  * them in step with the configuration contract (DESIGN.md "Configuration").
  */
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../src/config/index.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 const root = join(import.meta.dir, "..", "..");
 const read = (name: string) => Bun.file(join(root, name)).text();

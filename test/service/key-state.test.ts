@@ -4,7 +4,7 @@
  * and by plain SQL that signals nothing. A clock held still shows that it is the signal, not the
  * answers' age, that ends a kept answer.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ChangeWatch, DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { ApiKeyRepository, KEY_CHANGES_CHANNEL } from "../../src/repositories/index.ts";
 import { keptKeyVerifier, openModeCheck } from "../../src/service/auth.ts";
@@ -15,9 +15,6 @@ import { adminClient, describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { openPostgres, openSqlite } from "./support/backends.ts";
 import { runCli } from "./support/cli-process.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 /** The repository with its reads counted: what a kept answer saves is a read. */
 function countingKeys(repo: ApiKeyRepository) {
@@ -44,6 +41,21 @@ describePostgres("key answers kept on PostgreSQL", (getDb) => {
   let signals = 0;
   const cli = (...args: string[]) =>
     runCli("src/cli/keys.ts", args, { MALWAR_DB_BACKEND: "postgres", MALWAR_POSTGRES_URL: getDb().url });
+  /**
+   * Runs a key command in another process and waits for its NOTIFY to reach this one: the
+   * child's exit and the notification are separate events, in no fixed order on a loaded machine.
+   */
+  const cliAndSignal = async (...args: string[]) => {
+    const before = signals;
+    const result = await cli(...args);
+    if (result.code === 0) {
+      await waitFor(
+        async () => signals - before,
+        (n) => n >= 1,
+      );
+    }
+    return result;
+  };
 
   beforeAll(async () => {
     backend = await openPostgres(getDb().url);
@@ -72,7 +84,7 @@ describePostgres("key answers kept on PostgreSQL", (getDb) => {
     for (let i = 0; i < 20; i++) expect(await open.isOpen()).toBe(true);
     expect(keys.calls.count).toBe(1);
 
-    const made = await cli("create", "--name", "other-process", "--role", "scanner");
+    const made = await cliAndSignal("create", "--name", "other-process", "--role", "scanner");
     expect(made.code).toBe(0);
     // The very next request, with the clock held still: only the signal can have ended the answer.
     expect(await open.isOpen()).toBe(false);
@@ -81,7 +93,7 @@ describePostgres("key answers kept on PostgreSQL", (getDb) => {
     expect(keys.calls.count).toBe(2);
 
     const id = /created API key (\S+)/.exec(made.stdout)?.[1] ?? "";
-    expect((await cli("revoke", id)).code).toBe(0);
+    expect((await cliAndSignal("revoke", id)).code).toBe(0);
     expect(await open.isOpen()).toBe(true);
     expect(keys.calls.count).toBe(3);
   });
@@ -89,12 +101,19 @@ describePostgres("key answers kept on PostgreSQL", (getDb) => {
   test("a key made by this process ends kept answers as soon as the write returns", async () => {
     const keys = countingKeys(repo);
     const open = openModeCheck(keys, freshness);
+    const before = signals;
     expect(await open.isOpen()).toBe(true);
     const { record } = await repo.create({ name: "same-process" });
     expect(await open.isOpen()).toBe(false);
     await repo.revoke(record.id);
     expect(await open.isOpen()).toBe(true);
     expect(keys.calls.count).toBe(3);
+    // Both writes' NOTIFYs arrive after the local announcements: let them land here, not in the
+    // next test (where a late one would end an answer that test expects to be kept).
+    await waitFor(
+      async () => signals - before,
+      (n) => n >= 4,
+    );
   });
 
   test("a verified key is kept until a revocation anywhere; a rejected key is never kept", async () => {
@@ -112,7 +131,7 @@ describePostgres("key answers kept on PostgreSQL", (getDb) => {
     for (let i = 0; i < 3; i++) expect(await verifier.verify("mlw_not-a-key")).toBeNull();
     expect(keys.calls.verify).toBe(4);
 
-    expect((await cli("revoke", record.id)).code).toBe(0);
+    expect((await cliAndSignal("revoke", record.id)).code).toBe(0);
     expect(await verifier.verify(key)).toBeNull();
     expect(keys.calls.verify).toBe(5);
   });

@@ -1,13 +1,10 @@
 /** `bun run keys`: create prints the key alone on the last line; list and revoke; audit rows. */
-import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { AuditLogRepository } from "../../src/repositories/index.ts";
 import { startService } from "../../src/service/index.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { openSqlite } from "./support/backends.ts";
 import { runCli } from "./support/cli-process.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 describe("bun run keys", () => {
   const dir = makeTempDir("malwar-keys-");

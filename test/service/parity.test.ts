@@ -2,7 +2,7 @@
  * One scan posted to a SQLite-backed and a PostgreSQL-backed service reads back the same from
  * both, apart from the instants each stamps at write time.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { type RunningService, startService } from "../../src/service/index.ts";
 import { describePostgres, type TestDatabase } from "../support/postgres.ts";
@@ -10,9 +10,6 @@ import { makeTempDir } from "../support/temp-dir.ts";
 import { ApiClient } from "./support/api-client.ts";
 import { openPostgres, openSqlite } from "./support/backends.ts";
 import { scanBody } from "./support/fixtures.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 type Json = Record<string, unknown>;
 

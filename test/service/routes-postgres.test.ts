@@ -1,10 +1,6 @@
-import { setDefaultTimeout } from "bun:test";
 import { describePostgres } from "../support/postgres.ts";
 import { openPostgres } from "./support/backends.ts";
 import { routesSuite } from "./support/routes-suite.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 describePostgres("service routes on PostgreSQL", (db) => {
   routesSuite("postgres", () => openPostgres(db().url));

@@ -1,19 +1,16 @@
 /**
  * `bun run start` stopping on SIGTERM while a request is in flight: the request completes (and
  * still reaches the database), the process exits 0, and on PostgreSQL no connection remains.
- * The in-flight request is GET /api/v1/test/slow, mounted only with MALWAR_TEST_SLOW_ROUTE=1.
+ * The in-flight request is GET /api/v1/test/slow, mounted by test/support/start-with-slow-route.ts.
  */
-import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { adminClient, describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { startCli } from "./support/cli-process.ts";
 
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
-
 async function slowRequestSurvivesSigterm(env: Record<string, string>): Promise<void> {
-  const started = await startCli({ ...env, MALWAR_TEST_SLOW_ROUTE: "1" });
+  const started = await startCli(env, "test/support/start-with-slow-route.ts");
   const inFlight = fetch(`${started.url}/api/v1/test/slow?ms=1500`);
   // The route logs when it has begun, so the signal is known to land mid-request.
   await started.stderr.waitFor(/test\/slow: request started/);

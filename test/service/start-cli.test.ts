@@ -1,11 +1,8 @@
 /** `bun run start`: what it prints, open mode, and how it fails. */
-import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { runCli, startCli } from "./support/cli-process.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 async function stop(started: Awaited<ReturnType<typeof startCli>>): Promise<number> {
   started.proc.kill("SIGTERM");

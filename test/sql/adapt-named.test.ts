@@ -2,12 +2,9 @@
  * adaptNamedToPositional: `:name` markers become `?` (SQLite) or `$n` (PostgreSQL) with values in
  * marker order; casts, literals, comments and bodies keep their colons.
  */
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { StorageError } from "../../src/errors/index.ts";
 import { adaptNamedToPositional, type Dialect, type SqlParam } from "../../src/sql/index.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 interface NamedCase {
   name: string;

@@ -4,12 +4,9 @@
  * always comes back unchanged; its marker count still has to skip the protected places, which
  * differ between the dialects (nested comments, E'' strings and $$ bodies are PostgreSQL's).
  */
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { StorageError } from "../../src/errors/index.ts";
 import { adaptQuery, type Dialect, scanMarkers } from "../../src/sql/index.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 interface AdaptCase {
   name: string;

@@ -7,11 +7,8 @@
  * Tokens are always separated by characters that cannot glue two tokens into a third construct
  * (no letters, quotes, `$`, `?`, `:`, `-`, `/` or `*`), which keeps each token's meaning local.
  */
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { adaptNamedToPositional, type Dialect, type SqlParam, scanMarkers } from "../../src/sql/index.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 /** mulberry32: tiny, seedable, good enough to spread cases; a failure names its seed. */
 function prng(seed: number): () => number {

@@ -2,12 +2,9 @@
  * checkParams: what may reach a driver. Every refusal is a StorageError with a stable code,
  * raised before any database sees the query.
  */
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { StorageError } from "../../src/errors/index.ts";
 import { checkParams } from "../../src/sql/index.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 function refusal(values: unknown, expected?: number): StorageError {
   try {

@@ -3,16 +3,13 @@
  * identifiers and comments is not a marker, `??` reaches PostgreSQL as the jsonb `?` operator,
  * and nested `sql` fragments with lists bind their values in order. One body runs per backend.
  */
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { PostgresDatabase } from "../../src/backends/postgres/postgres-database.ts";
 import { SQLiteBackend } from "../../src/backends/sqlite/sqlite-backend.ts";
 import { StorageError } from "../../src/errors/index.ts";
 import { adaptNamedToPositional, sql } from "../../src/sql/index.ts";
 import { adminClient, describePostgres } from "../support/postgres.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 type Open = () => Promise<DatabaseBackend>;
 

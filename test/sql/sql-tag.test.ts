@@ -2,12 +2,9 @@
  * The `sql` tag and its helpers, rendered for both dialects. Each case states the SQLite and
  * PostgreSQL text side by side with the values they share.
  */
-import { describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { StorageError } from "../../src/errors/index.ts";
 import { type Dialect, renderQuery, SqlQuery, sql } from "../../src/sql/index.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 interface RenderCase {
   name: string;

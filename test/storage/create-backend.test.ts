@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, afterEach, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { PostgresDatabase } from "../../src/backends/postgres/index.ts";
 import { SQLiteBackend } from "../../src/backends/sqlite/sqlite-backend.ts";
@@ -6,9 +6,6 @@ import { ConfigurationError, StorageError } from "../../src/errors/index.ts";
 import { closeBackend, createBackend, getBackend, initBackend } from "../../src/storage/index.ts";
 import { adminClient, describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 const dir = makeTempDir("malwar-storage-");
 let fileCounter = 0;

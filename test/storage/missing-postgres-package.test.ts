@@ -3,13 +3,10 @@
  * whose node_modules holds every installed package but that one, and a fresh `bun` process asks
  * for the PostgreSQL backend there.
  */
-import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "../support/temp-dir.ts";
-
-// Per file: Bun applies a preload's default timeout to the first file only (oven-sh/bun#43787).
-setDefaultTimeout(60_000);
 
 const ROOT = join(import.meta.dir, "../..");
 const dir = makeTempDir("malwar-no-pg-");

@@ -1,5 +1,5 @@
 import { redactSecrets, StorageError } from "../../errors/index.ts";
-import { driverCodeOf, isConnectionFailure } from "./postgres-errors.ts";
+import { driverCodeOf, isConnectionFailure } from "./errors.ts";
 import { isPoolerRefusal } from "./session-route.ts";
 
 /*

@@ -7,23 +7,16 @@ import type { ConnectTarget } from "./connect-with-retry.ts";
  * never the password (which is also collected so it can be cut from driver messages).
  */
 export function describeTarget(url: string): ConnectTarget {
-  let parsed: URL;
-  let hosts: string[];
-  try {
-    ({ url: parsed, hosts } = parsePostgresUrl(url));
-  } catch {
+  const result = parsePostgresUrl(url);
+  if (!result.ok) {
     throw new StorageError(
-      "The PostgreSQL URL does not parse (expected postgres://user@host:port/database)",
-      {
-        code: "INVALID_URL",
-      },
+      result.problem === "syntax"
+        ? "The PostgreSQL URL does not parse (expected postgres://user@host:port/database)"
+        : "The PostgreSQL URL must start with postgres:// or postgresql://",
+      { code: "INVALID_URL" },
     );
   }
-  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
-    throw new StorageError("The PostgreSQL URL must start with postgres:// or postgresql://", {
-      code: "INVALID_URL",
-    });
-  }
+  const { url: parsed, hosts } = result;
   const password = safeDecode(parsed.password);
   const host =
     hosts.length > 1 ? hosts.join(",") : parsed.hostname || parsed.searchParams.get("host") || "localhost";

@@ -1,9 +1,11 @@
 import type { DriverHandle } from "./driver-types.ts";
+import { sendChunks } from "./insert-rows.ts";
 import { type MultiRowInsert, planMultiRowInsert, renderMultiRowInsert } from "./multi-row-insert.ts";
 
 /*
  * The bulk half of executeMany, run inside one transaction (or savepoint) by the caller, so
- * the rows land all together or not at all.
+ * the rows land all together or not at all. An INSERT … VALUES goes through the bulk-insert path
+ * (insert-rows.ts) as multi-row statements; any other statement is pipelined row by row.
  */
 
 /** The driver refuses 65,534 parameters or more in one statement. */
@@ -26,25 +28,34 @@ export async function runBatch(
   return plan ? runMultiRow(tx, plan, rows) : runPipelined(tx, pgText, rows, prepare);
 }
 
-async function runMultiRow(
+function runMultiRow(
   tx: DriverHandle,
   plan: MultiRowInsert,
   rows: readonly (readonly unknown[])[],
 ): Promise<number> {
   const perChunk = Math.max(1, Math.floor(MAX_PARAMETERS / plan.markersPerRow));
   const fullText = rows.length >= perChunk ? renderMultiRowInsert(plan, perChunk) : "";
-  let count = 0;
+  // Unnamed statements: chunk texts are one-offs that would only fill the statement cache.
+  return sendChunks(multiRowChunks(plan, rows, perChunk, fullText), async ({ text, values }) => {
+    const result = await tx.unsafe(text, values, { prepare: false, simple: false });
+    return result.count ?? 0;
+  });
+}
+
+function* multiRowChunks(
+  plan: MultiRowInsert,
+  rows: readonly (readonly unknown[])[],
+  perChunk: number,
+  fullText: string,
+): Generator<{ text: string; values: unknown[] }> {
   for (let start = 0; start < rows.length; start += perChunk) {
     const chunk = rows.slice(start, start + perChunk);
     const text = chunk.length === perChunk ? fullText : renderMultiRowInsert(plan, chunk.length);
     const values = new Array<unknown>(chunk.length * plan.markersPerRow);
     let k = 0;
     for (const row of chunk) for (const v of row) values[k++] = v;
-    // Unnamed statements: chunk texts are one-offs that would only fill the statement cache.
-    const result = await tx.unsafe(text, values, { prepare: false, simple: false });
-    count += result.count ?? 0;
+    yield { text, values };
   }
-  return count;
 }
 
 async function runPipelined(

@@ -1,3 +1,3 @@
 export { MISSING_DRIVER_MESSAGE } from "./load-driver.ts";
 export { PostgresDatabase, type PostgresOptions } from "./postgres-database.ts";
-export { PostgresTransaction } from "./postgres-transaction.ts";
+export { PostgresTransaction } from "./transaction.ts";

@@ -1,4 +1,4 @@
-import { isIdentChar, isIdentStart, skipProtected } from "../../sql/scan-protected.ts";
+import { isIdentChar, isIdentStart, skipProtected } from "../../sql/index.ts";
 
 /*
  * executeMany of `INSERT … VALUES (?, …)` is sent as multi-row INSERTs: one round trip per few
@@ -25,7 +25,7 @@ const CLOSE = 41; // )
 const QMARK = 63;
 
 export function planMultiRowInsert(text: string): MultiRowInsert | null {
-  if (!/^\s*insert\s+into\s/i.test(text)) return null;
+  if (!startsWithInsertInto(text)) return null;
   const values = findTopLevelKeyword(text, "values");
   if (values === -1) return null;
   let open = values + "values".length;
@@ -47,6 +47,30 @@ export function planMultiRowInsert(text: string): MultiRowInsert | null {
     tail: tailParts[0] as string,
     markersPerRow: tupleParts.length - 1,
   };
+}
+
+/** Whether the statement's first two words (after any comments) are INSERT INTO. */
+function startsWithInsertInto(text: string): boolean {
+  const words: string[] = [];
+  let i = 0;
+  while (i < text.length && words.length < 2) {
+    const skipped = skipProtected(text, i, "postgres");
+    if (skipped > i) {
+      // A literal or quoted name before INTO: not a plain INSERT INTO.
+      if (text[i] !== "-" && text[i] !== "/") return false;
+      i = skipped;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < text.length && isIdentChar(text.charCodeAt(j))) j++;
+      words.push(text.slice(i, j).toLowerCase());
+      i = j;
+    } else if (/\s/.test(text[i] as string)) i++;
+    else return false;
+  }
+  return words[0] === "insert" && words[1] === "into";
 }
 
 /** The INSERT for `rows` rows, markers numbered from $1. */

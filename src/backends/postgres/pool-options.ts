@@ -1,6 +1,7 @@
+import { DEFAULT_CONFIG } from "../../config/index.ts";
 import type { NoticeHandler } from "./notice-log.ts";
 import { DIRECT_ROUTE, type SessionRoute } from "./session-route.ts";
-import { DRIVER_TYPES } from "./type-parsers.ts";
+import { DRIVER_TYPES } from "./values.ts";
 
 /** Options of `PostgresDatabase.create`, in the project's units (seconds, ms, booleans). */
 export interface PostgresOptions {
@@ -26,13 +27,14 @@ export interface PostgresOptions {
 
 export type ResolvedPostgresOptions = Required<Omit<PostgresOptions, "readUrl">>;
 
-export const POSTGRES_DEFAULTS = {
-  connectTimeout: 30,
-  statementTimeout: 30_000,
-  prepare: true,
+/** What `create` uses for an option left out: the configuration's defaults, plus two of its own. */
+export const POSTGRES_DEFAULTS = Object.freeze({
+  connectTimeout: DEFAULT_CONFIG.postgresConnectTimeout,
+  statementTimeout: DEFAULT_CONFIG.postgresStatementTimeout,
+  prepare: DEFAULT_CONFIG.postgresPrepare,
   idleTimeout: 30,
   applicationName: "malwar",
-} as const;
+});
 
 /**
  * Bounds one connection attempt once the pool runs, so a query never waits forever on a host that
@@ -73,7 +75,7 @@ export function driverOptions(
       // into a TIMESTAMP column then holds UTC, as the schema requires.
       TimeZone: "UTC",
       // Refused by PgBouncer (08P01) or dropped by ignore_startup_parameters: then the backend
-      // sets it per transaction and cancels autocommit statements itself (session-route.ts).
+      // sets it per transaction and cancels auto-commit statements itself (session-route.ts).
       ...(route.startupTimeout ? { statement_timeout: options.statementTimeout } : {}),
     },
   };

@@ -1,9 +1,9 @@
 import { redactSecrets, StorageError } from "../../errors/index.ts";
+import { type CommitSignals, onLocalChange } from "../change-signals.ts";
 import type { ChangeHandlers, ChangeWatch, PoolStats } from "../database-backend.ts";
-import { onLocalChange } from "../local-changes.ts";
-import { ChangeListener, type ListenConnection } from "./change-listener.ts";
+import { ChangeListener, type ListenConnection } from "./change-signals.ts";
 import { connectWithRetry } from "./connect-with-retry.ts";
-import { ConnectionPool } from "./connection-pool.ts";
+import { ConnectionPool } from "./connection.ts";
 import { describeTarget } from "./connection-target.ts";
 import type { DriverPool, DriverQueryOptions, DriverResult, DriverTransaction } from "./driver-types.ts";
 import { loadPostgresDriver, type PostgresFactory } from "./load-driver.ts";
@@ -14,10 +14,9 @@ import {
   type PostgresOptions,
   type ResolvedPostgresOptions,
 } from "./pool-options.ts";
-import { PostgresSession } from "./postgres-session.ts";
-import { PostgresTransaction } from "./postgres-transaction.ts";
 import { runReservedTransaction } from "./reserved-transaction.ts";
 import { isSafeToRetry, MAX_RETRIES, retryDelayMs } from "./retry-policy.ts";
+import { PostgresSession } from "./session.ts";
 import {
   type ProbeConnection,
   probeSessionRoute,
@@ -25,6 +24,7 @@ import {
   sessionAttrsOption,
 } from "./session-route.ts";
 import { withStatementDeadline } from "./statement-deadline.ts";
+import { PostgresTransaction } from "./transaction.ts";
 
 export type { PostgresOptions } from "./pool-options.ts";
 
@@ -82,11 +82,7 @@ export class PostgresDatabase extends PostgresSession {
               ...driverOptions(
                 resolved,
                 { max: 1, idleTimeout: null, onClose: () => {} },
-                {
-                  transactionPooled: true,
-                  startupTimeout: withTimeout,
-                  inRecovery: false,
-                },
+                { transactionPooled: true, startupTimeout: withTimeout, inRecovery: false },
               ),
               prepare: false,
               fetch_types: false,
@@ -284,8 +280,8 @@ export class PostgresDatabase extends PostgresSession {
     }
   }
 
-  protected openTransaction(tx: DriverTransaction): PostgresTransaction {
-    return new PostgresTransaction(tx, this.context);
+  protected openTransaction(tx: DriverTransaction, signals: CommitSignals): PostgresTransaction {
+    return new PostgresTransaction(tx, this.context, signals);
   }
 
   #assertOpen(): void {

@@ -1,6 +1,6 @@
 import { StorageError } from "../../errors/index.ts";
 import type { DriverQueryOptions, DriverReserved, DriverResult, DriverTransaction } from "./driver-types.ts";
-import { isConnectionFailure } from "./postgres-errors.ts";
+import { isConnectionFailure } from "./errors.ts";
 
 /*
  * A transaction written out by hand (BEGIN … COMMIT) on a connection reserved from the driver's

@@ -1,4 +1,4 @@
-import { driverCodeOf } from "./postgres-errors.ts";
+import { driverCodeOf } from "./errors.ts";
 
 /*
  * When a pooled statement may run again on a fresh connection after its connection died.

@@ -1,5 +1,5 @@
 import type { DriverHandle } from "./driver-types.ts";
-import { driverCodeOf } from "./postgres-errors.ts";
+import { driverCodeOf } from "./errors.ts";
 
 /*
  * What stands between this process and PostgreSQL, learnt at connect time on two throwaway

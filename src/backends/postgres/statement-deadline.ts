@@ -1,4 +1,4 @@
-import { DriverError, kindOfSqlState } from "../driver-errors.ts";
+import { DriverError, QUERY_FAILED } from "../driver-errors.ts";
 import type { DriverResult } from "./driver-types.ts";
 
 /*
@@ -57,7 +57,7 @@ function cancelQuietly(query: CancellableQuery): void {
 function timedOut(error: unknown, timeoutMs: number): DriverError {
   return new DriverError(
     `PostgreSQL: canceling statement due to statement timeout (${timeoutMs} ms, MALWAR_POSTGRES_STATEMENT_TIMEOUT)`,
-    { code: kindOfSqlState("57014"), driverCode: "57014", cause: error },
+    { code: QUERY_FAILED, driverCode: "57014", cause: error },
   );
 }
 

@@ -1,7 +1,7 @@
 import { StorageError } from "../../errors/index.ts";
 import type { PoolStats } from "../database-backend.ts";
-import { SqliteConnection, type SqliteConnectionOptions } from "./sqlite-connection.ts";
-import { SqliteSession } from "./sqlite-session.ts";
+import { SqliteConnection, type SqliteConnectionOptions } from "./connection.ts";
+import { SqliteSession } from "./session.ts";
 
 export interface SQLiteOpenOptions {
   /** How long a statement waits for another connection's write lock (ms). Default 5000. */

@@ -1,4 +1,3 @@
-import { schemaVersion } from "../../migrate/index.ts";
 import { probeDatabase } from "../database-probe.ts";
 import { endpoint } from "../endpoint.ts";
 import { errorBody, json } from "../json.ts";
@@ -15,9 +14,9 @@ export function healthRoutes(app: ServiceApp) {
           const body: Record<string, unknown> = {
             status: "ok",
             backend: backend.backendName,
-            schema_version: await schemaVersion(backend),
+            schema_version: await app.repos.schema.version(),
           };
-          if (backend.backendName === "postgres") {
+          if (backend.capabilities.pooled) {
             const stats = backend.poolStats();
             body.pool = { open: stats.open, idle: stats.idle, max: stats.max };
           }

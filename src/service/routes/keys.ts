@@ -26,7 +26,6 @@ export function keyRoutes(app: ServiceApp) {
               },
             };
           });
-          app.keysChanged();
           return json(created, 201);
         },
       },

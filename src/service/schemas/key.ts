@@ -1,5 +1,5 @@
 import { z } from "zod";
+import { COLUMN_LIMITS } from "../../repositories/index.ts";
 import { role, text } from "./domain.ts";
 
-export const keyCreate = z.strictObject({ name: text(255).trim().min(1), role });
-export type KeyCreate = z.infer<typeof keyCreate>;
+export const keyCreate = z.strictObject({ name: text(COLUMN_LIMITS.api_keys.name).trim().min(1), role });

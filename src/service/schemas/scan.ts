@@ -1,9 +1,12 @@
 import { z } from "zod";
+import { COLUMN_LIMITS } from "../../repositories/index.ts";
 import {
   category,
   detectorLayer,
   id,
   int4,
+  pageLimit,
+  pageOffset,
   safeInt,
   scanStatus,
   severity,
@@ -15,8 +18,8 @@ import {
 /** A finding as it travels inside a scan: the findings columns without scan_id. */
 export const findingInput = z.strictObject({
   id: id.optional(),
-  rule_id: text(255).min(1),
-  title: text(512).min(1),
+  rule_id: text(COLUMN_LIMITS.findings.rule_id).min(1),
+  title: text(COLUMN_LIMITS.findings.title).min(1),
   description: text(),
   severity,
   confidence: z.number().min(0).max(1),
@@ -38,7 +41,7 @@ export const urlAnalysisInput = z.strictObject({
   url: text().min(1),
   final_url: text().nullable().optional(),
   status_code: int4.min(0).nullable().optional(),
-  content_type: text(128).nullable().optional(),
+  content_type: text(COLUMN_LIMITS.url_analysis.content_type).nullable().optional(),
   redirect_chain: stringList.optional(),
   is_malicious: z.boolean().optional(),
   risk_indicators: stringList.optional(),
@@ -46,12 +49,8 @@ export const urlAnalysisInput = z.strictObject({
   fetched_at: z.iso.datetime({ offset: true }).optional(),
 });
 
-/**
- * PostgreSQL indexes scans.target with a B-tree, whose entries cannot exceed ~2.7 KB; a longer
- * target would fail there (and only there) deep in the insert. A bound at the door keeps both
- * backends accepting the same scans, and a path or URL is far shorter anyway.
- */
-export const MAX_TARGET_BYTES = 2048;
+/** A bound at the door keeps both backends accepting the same scans (see COLUMN_LIMITS). */
+export const MAX_TARGET_BYTES = COLUMN_LIMITS.scans.target_bytes;
 const boundedTarget = text()
   .min(1)
   .refine((v) => Buffer.byteLength(v, "utf8") <= MAX_TARGET_BYTES, {
@@ -63,17 +62,17 @@ export const scanInput = z
     // Optional: the server makes one when the client leaves it out.
     id: id.optional(),
     target: boundedTarget,
-    skill_name: text(255).nullable().optional(),
-    skill_author: text(255).nullable().optional(),
-    skill_sha256: text(64).nullable().optional(),
+    skill_name: text(COLUMN_LIMITS.scans.skill_name).nullable().optional(),
+    skill_author: text(COLUMN_LIMITS.scans.skill_author).nullable().optional(),
+    skill_sha256: text(COLUMN_LIMITS.scans.skill_sha256).nullable().optional(),
     status: scanStatus.optional(),
     risk_score: safeInt.min(0).nullable().optional(),
     overall_severity: severity.optional(),
     verdict: verdict.optional(),
     layers_executed: z.array(detectorLayer).optional(),
     errors: stringList.optional(),
-    started_at: text(64).min(1),
-    completed_at: text(64).nullable().optional(),
+    started_at: text(COLUMN_LIMITS.scans.time_text).min(1),
+    completed_at: text(COLUMN_LIMITS.scans.time_text).nullable().optional(),
     duration_ms: safeInt.min(0).nullable().optional(),
     created_at: z.iso.datetime({ offset: true }).optional(),
     findings: z.array(findingInput).default([]),
@@ -110,11 +109,9 @@ export const scanInput = z
     });
   });
 
-export type ScanInput = z.infer<typeof scanInput>;
-
 export const scanListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: pageLimit(50),
+  offset: pageOffset,
   verdict: verdict.optional(),
   status: scanStatus.optional(),
 });

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { COLUMN_LIMITS } from "../../repositories/index.ts";
 import { HttpError } from "../http-error.ts";
-import { category, id, iocType, patternType, severity, text } from "./domain.ts";
+import { category, id, iocType, pageLimit, pageOffset, patternType, severity, text } from "./domain.ts";
 
 const signatureFields = {
-  name: text(255).min(1),
+  name: text(COLUMN_LIMITS.signatures.name).min(1),
   description: text(),
   severity,
   category,
@@ -11,7 +12,7 @@ const signatureFields = {
   pattern_value: text().min(1),
   ioc_type: iocType.nullable().optional(),
   campaign_id: id.nullable().optional(),
-  source: text(64).min(1).optional(),
+  source: text(COLUMN_LIMITS.signatures.source).min(1).optional(),
   enabled: z.boolean().optional(),
 };
 
@@ -41,7 +42,6 @@ function checkRegex(
 export const signatureCreate = z
   .strictObject({ id: id.optional(), ...signatureFields })
   .superRefine(checkRegex);
-export type SignatureCreate = z.infer<typeof signatureCreate>;
 
 /** PUT: every field optional, at least one given; the id comes from the path. */
 export const signatureUpdate = z
@@ -59,12 +59,11 @@ export const signatureUpdate = z
   })
   .superRefine(checkRegex)
   .refine((v) => Object.keys(v).length > 0, { message: "at least one field to change is required" });
-export type SignatureUpdate = z.infer<typeof signatureUpdate>;
 
 export const signatureListQuery = z.strictObject({
   // The repositories cap a page at 500 rows.
-  limit: z.coerce.number().int().min(1).max(500).default(200),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: pageLimit(200),
+  offset: pageOffset,
   search: text(255).optional(),
   category: category.optional(),
   severity: severity.optional(),

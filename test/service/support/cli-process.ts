@@ -98,9 +98,15 @@ export interface StartedProcess {
   url: string;
 }
 
-/** Starts `bun run src/cli/start.ts` and waits for its listening line (the URL is taken from it). */
-export async function startCli(env: Record<string, string>): Promise<StartedProcess> {
-  const proc = Bun.spawn([process.execPath, "--no-env-file", "run", "src/cli/start.ts"], {
+/**
+ * Starts `bun run src/cli/start.ts` (or another entry script that calls its `runStart`) and waits
+ * for its listening line (the URL is taken from it).
+ */
+export async function startCli(
+  env: Record<string, string>,
+  script = "src/cli/start.ts",
+): Promise<StartedProcess> {
+  const proc = Bun.spawn([process.execPath, "--no-env-file", "run", script], {
     cwd: ROOT,
     env: childEnv({ MALWAR_PORT: "0", ...env }),
     stdout: "pipe",

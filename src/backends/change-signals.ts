@@ -26,3 +26,20 @@ export function announceLocalChange(channel: string): void {
   if (set === undefined) return;
   for (const fn of set) fn();
 }
+
+/**
+ * The channels a transaction signalled, announced in this process once its outermost
+ * transaction commits. Savepoints share their transaction's set: a signal of a savepoint rolled
+ * back is announced all the same, which costs a listener one extra read, never a missed change.
+ */
+export class CommitSignals {
+  readonly #channels = new Set<string>();
+
+  add(channel: string): void {
+    this.#channels.add(channel);
+  }
+
+  announce(): void {
+    for (const channel of this.#channels) announceLocalChange(channel);
+  }
+}

@@ -1,15 +1,10 @@
-import {
-  DatabaseBackend,
-  type ExecuteResult,
-  type PoolStats,
-  type QueryInput,
-  type Row,
-} from "../backends/database-backend.ts";
 import type { SqlParam } from "../sql/index.ts";
+import type { BackendCapabilities, ExecuteResult, PoolStats, QueryInput, Row } from "./database-backend.ts";
+import { DatabaseBackend } from "./database-backend.ts";
 
 /**
  * A transaction in which a nested `transaction()` joins the outer one instead of opening a
- * savepoint. For `ServiceApp.change` only: there, any failure inside the work ends the whole
+ * savepoint. For callers like the service's `change`, where any failure inside the work ends the whole
  * transaction in a rollback (nothing catches an inner failure and carries on), so a savepoint
  * could never be rolled back to on its own, and on PostgreSQL it costs two round trips
  * (SAVEPOINT, RELEASE) per change, on SQLite two statements.
@@ -24,6 +19,10 @@ export class JoinedTransaction extends DatabaseBackend {
 
   get backendName(): DatabaseBackend["backendName"] {
     return this.#tx.backendName;
+  }
+
+  get capabilities(): BackendCapabilities {
+    return this.#tx.capabilities;
   }
 
   execute(query: QueryInput, params?: readonly SqlParam[]): Promise<ExecuteResult> {
@@ -52,6 +51,18 @@ export class JoinedTransaction extends DatabaseBackend {
 
   lockForMigration(): Promise<void> {
     return this.#tx.lockForMigration();
+  }
+
+  insertRows(table: string, columns: readonly string[], records: readonly Row[]): Promise<void> {
+    return this.#tx.insertRows(table, columns, records);
+  }
+
+  signalChange(channel: string): Promise<void> {
+    return this.#tx.signalChange(channel);
+  }
+
+  tableExists(table: string): Promise<boolean> {
+    return this.#tx.tableExists(table);
   }
 
   poolStats(): PoolStats {

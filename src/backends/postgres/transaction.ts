@@ -1,7 +1,8 @@
 import { StorageError } from "../../errors/index.ts";
+import type { CommitSignals } from "../change-signals.ts";
 import type { DriverQueryOptions, DriverResult, DriverTransaction } from "./driver-types.ts";
-import { wrapPostgresError } from "./postgres-errors.ts";
-import { PostgresSession, type SessionContext } from "./postgres-session.ts";
+import { wrapPostgresError } from "./errors.ts";
+import { PostgresSession, type SessionContext } from "./session.ts";
 
 /** Any constant shared by every malwar process: the key of the migration lock. */
 export const MIGRATION_LOCK_KEY = 7_236_828_111_526_769_965n;
@@ -14,8 +15,8 @@ export class PostgresTransaction extends PostgresSession {
   readonly #tx: DriverTransaction;
   #ended = false;
 
-  constructor(tx: DriverTransaction, context: SessionContext) {
-    super(context);
+  constructor(tx: DriverTransaction, context: SessionContext, signals: CommitSignals) {
+    super(context, signals);
     this.#tx = tx;
   }
 
@@ -54,8 +55,8 @@ export class PostgresTransaction extends PostgresSession {
     return this.#tx.savepoint(work);
   }
 
-  protected openTransaction(tx: DriverTransaction): PostgresTransaction {
-    return new PostgresTransaction(tx, this.context);
+  protected openTransaction(tx: DriverTransaction, signals: CommitSignals): PostgresTransaction {
+    return new PostgresTransaction(tx, this.context, signals);
   }
 
   #assertOpen(): void {

@@ -1,5 +1,6 @@
 import { redactSecrets, StorageError } from "../../errors/index.ts";
-import { DriverError, kindOfSqlState } from "../driver-errors.ts";
+import * as kinds from "../driver-errors.ts";
+import { DriverError } from "../driver-errors.ts";
 
 /** The connection itself failed (as opposed to the statement): reported as one kind. */
 export const CONNECTION_FAILED = "CONNECTION_FAILED";
@@ -38,7 +39,7 @@ export function isConnectionFailure(error: unknown): boolean {
 }
 
 /**
- * Wraps a driver error in a StorageError whose `code` is the shared kind (UNIQUE_VIOLATION, …)
+ * Wraps a driver error in a StorageError whose `code` is the shared kind (kinds.UNIQUE_VIOLATION, …)
  * and whose `driverCode` is the SQLSTATE or the driver's own code. `secrets` are cut out of the
  * message: the driver's messages can quote a connection string.
  */
@@ -55,4 +56,18 @@ export function wrapPostgresError(error: unknown, secrets: readonly string[] = [
       ? kindOfSqlState(driverCode)
       : kindOfSqlState(undefined);
   return new DriverError(message, { code, driverCode, cause: error });
+}
+
+const SQLSTATE_KINDS: Record<string, string> = {
+  "23505": kinds.UNIQUE_VIOLATION,
+  "23503": kinds.FOREIGN_KEY_VIOLATION,
+  "23502": kinds.NOT_NULL_VIOLATION,
+  "23514": kinds.CHECK_VIOLATION,
+  "40001": kinds.DATABASE_BUSY,
+  "40P01": kinds.DATABASE_BUSY,
+  "55P03": kinds.DATABASE_BUSY,
+};
+
+function kindOfSqlState(state: string | undefined): string {
+  return (state !== undefined && SQLSTATE_KINDS[state]) || kinds.QUERY_FAILED;
 }

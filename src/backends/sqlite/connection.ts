@@ -2,8 +2,8 @@
 import { Database, type Statement } from "bun:sqlite";
 import { StorageError } from "../../errors/index.ts";
 import type { Row } from "../database-backend.ts";
-import { wrapSqliteError } from "./sqlite-errors.ts";
-import { fromSqliteRow, type SqliteValue } from "./sqlite-values.ts";
+import { wrapSqliteError } from "./errors.ts";
+import { fromSqliteRow, type SqliteValue } from "./values.ts";
 
 export interface SqliteConnectionOptions {
   busyTimeoutMs: number;

@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { endpoint } from "../endpoint.ts";
-import { json } from "../json.ts";
-import { parseOrThrow, queryObject } from "../schemas/parse.ts";
-import type { ServiceApp } from "../service-app.ts";
+import { endpoint } from "../../src/service/endpoint.ts";
+import { json } from "../../src/service/json.ts";
+import { parseOrThrow, queryObject } from "../../src/service/schemas/parse.ts";
+import type { ServiceApp } from "../../src/service/service-app.ts";
 
 const slowQuery = z.strictObject({ ms: z.coerce.number().int().min(0).max(60_000).default(1000) });
 
 /**
- * Test-only (mounted when MALWAR_TEST_SLOW_ROUTE=1): a request that is still in flight when the
+ * Mounted by start-with-slow-route.ts for the shutdown tests: a request that is still in flight when the
  * process is told to stop. It touches the database after its wait, so it fails if the backend
  * was closed under it.
  */

@@ -1,16 +1,21 @@
 import { StorageError } from "../../errors/index.ts";
 import type { SqlParam } from "../../sql/index.ts";
-import {
-  DatabaseBackend,
-  type ExecuteResult,
-  type PoolStats,
-  type QueryInput,
-  type Row,
-} from "../database-backend.ts";
+import { announceLocalChange, CommitSignals } from "../change-signals.ts";
+import type { BackendCapabilities, ExecuteResult, PoolStats, QueryInput, Row } from "../database-backend.ts";
+import { DatabaseBackend } from "../database-backend.ts";
 import { prepareBatch, prepareQuery } from "../prepare-query.ts";
 import type { DriverQueryOptions, DriverResult, DriverTransaction } from "./driver-types.ts";
+import { wrapPostgresError } from "./errors.ts";
 import { runBatch } from "./execute-many.ts";
-import { wrapPostgresError } from "./postgres-errors.ts";
+import { insertPostgresRows } from "./insert-rows.ts";
+
+const CAPABILITIES: BackendCapabilities = Object.freeze({
+  byteOrder: 'COLLATE "C"',
+  // One round trip and one snapshot for a row and its children, aggregated on the server.
+  jsonRowsArray: (alias: string, orderBy: string) =>
+    `COALESCE(json_agg(${alias} ORDER BY ${orderBy}), '[]')::text`,
+  pooled: true,
+});
 
 /** What a pool and the transactions opened on it share. */
 export interface SessionContext {
@@ -26,11 +31,15 @@ export interface SessionContext {
  */
 export abstract class PostgresSession extends DatabaseBackend {
   readonly backendName = "postgres" as const;
+  readonly capabilities = CAPABILITIES;
   protected readonly context: SessionContext;
+  /** The signals of the transaction this session runs in; null on the pool. */
+  protected readonly signals: CommitSignals | null;
 
-  protected constructor(context: SessionContext) {
+  protected constructor(context: SessionContext, signals: CommitSignals | null = null) {
     super();
     this.context = context;
+    this.signals = signals;
   }
 
   /** Sends one statement (or, with `simple`, a script). Errors come back as the driver raised them. */
@@ -40,7 +49,10 @@ export abstract class PostgresSession extends DatabaseBackend {
   protected abstract atomically<T>(work: (tx: DriverTransaction) => Promise<T>): Promise<T>;
 
   /** A session bound to a transaction the driver has opened. */
-  protected abstract openTransaction(tx: DriverTransaction): PostgresSession & { finish(): void };
+  protected abstract openTransaction(
+    tx: DriverTransaction,
+    signals: CommitSignals,
+  ): PostgresSession & { finish(): void };
 
   /*
    * The three statement methods chain on the driver's promise instead of nesting async
@@ -86,9 +98,11 @@ export abstract class PostgresSession extends DatabaseBackend {
 
   async transaction<T>(fn: (tx: DatabaseBackend) => Promise<T>): Promise<T> {
     let failure: { error: unknown } | undefined;
+    const signals = this.signals ?? new CommitSignals();
+    let result: T;
     try {
-      return await this.atomically(async (driverTx) => {
-        const tx = this.openTransaction(driverTx);
+      result = await this.atomically(async (driverTx) => {
+        const tx = this.openTransaction(driverTx, signals);
         try {
           return await fn(tx);
         } catch (error) {
@@ -104,6 +118,32 @@ export abstract class PostgresSession extends DatabaseBackend {
       if (failure) throw failure.error;
       throw wrapPostgresError(error, this.context.secrets);
     }
+    if (this.signals === null) signals.announce();
+    return result;
+  }
+
+  insertRows(table: string, columns: readonly string[], records: readonly Row[]): Promise<void> {
+    return insertPostgresRows(this, table, columns, records);
+  }
+
+  /**
+   * NOTIFY in the transaction of the change: other processes' listeners hear of it exactly when
+   * it commits. This process's own listener would hear a moment later, on another socket, so the
+   * change is also announced here once it commits (a request served next never sees a kept answer).
+   */
+  async signalChange(channel: string): Promise<void> {
+    await this.execute("SELECT pg_notify(?, '')", [channel]);
+    if (this.signals === null) announceLocalChange(channel);
+    else this.signals.add(channel);
+  }
+
+  async tableExists(table: string): Promise<boolean> {
+    const row = await this.fetchOne(
+      `SELECT 1 AS found FROM information_schema.tables
+        WHERE table_schema = current_schema() AND table_name = ?`,
+      [table],
+    );
+    return row !== null;
   }
 
   poolStats(): PoolStats {

@@ -1,16 +1,20 @@
 import { StorageError } from "../../errors/index.ts";
 import type { SqlParam } from "../../sql/index.ts";
-import {
-  DatabaseBackend,
-  type ExecuteResult,
-  type PoolStats,
-  type QueryInput,
-  type Row,
-} from "../database-backend.ts";
+import { announceLocalChange, CommitSignals } from "../change-signals.ts";
+import type { BackendCapabilities, ExecuteResult, PoolStats, QueryInput, Row } from "../database-backend.ts";
+import { DatabaseBackend } from "../database-backend.ts";
 import { prepareBatch, prepareQuery } from "../prepare-query.ts";
+import type { SqliteConnection } from "./connection.ts";
+import { insertSqliteRows } from "./insert-rows.ts";
 import { PromiseMutex } from "./promise-mutex.ts";
-import type { SqliteConnection } from "./sqlite-connection.ts";
-import { type SqliteValue, toSqliteValues } from "./sqlite-values.ts";
+import { type SqliteValue, toSqliteValues } from "./values.ts";
+
+const CAPABILITIES: BackendCapabilities = Object.freeze({
+  byteOrder: "COLLATE BINARY",
+  // In-process: a few small reads cost less than building and parsing JSON.
+  jsonRowsArray: null,
+  pooled: false,
+});
 
 /**
  * A view of the one connection that runs its callers' work strictly in turn.
@@ -24,17 +28,26 @@ import { type SqliteValue, toSqliteValues } from "./sqlite-values.ts";
  */
 export class SqliteSession extends DatabaseBackend {
   readonly backendName = "sqlite" as const;
+  readonly capabilities = CAPABILITIES;
   protected readonly connection: SqliteConnection;
   protected readonly mutex = new PromiseMutex();
   readonly #depth: number;
   readonly #stats: () => PoolStats;
+  /** The signals of the outermost transaction this session belongs to; null on the backend itself. */
+  readonly #signals: CommitSignals | null;
   #unusable: string | undefined;
 
-  protected constructor(connection: SqliteConnection, depth: number, stats?: () => PoolStats) {
+  protected constructor(
+    connection: SqliteConnection,
+    depth: number,
+    stats?: () => PoolStats,
+    signals: CommitSignals | null = null,
+  ) {
     super();
     this.connection = connection;
     this.#depth = depth;
     this.#stats = stats ?? (() => this.poolStats());
+    this.#signals = signals;
   }
 
   /*
@@ -81,7 +94,8 @@ export class SqliteSession extends DatabaseBackend {
     return this.mutex.run(async () => {
       this.#assertUsable();
       this.#begin();
-      const tx = new SqliteSession(this.connection, this.#depth + 1, this.#stats);
+      const signals = this.#signals ?? new CommitSignals();
+      const tx = new SqliteSession(this.connection, this.#depth + 1, this.#stats, signals);
       let result: T;
       try {
         result = await fn(tx);
@@ -98,8 +112,28 @@ export class SqliteSession extends DatabaseBackend {
         this.#rollback();
         throw error;
       }
+      if (this.#depth === 0) signals.announce();
       return result;
     });
+  }
+
+  insertRows(table: string, columns: readonly string[], records: readonly Row[]): Promise<void> {
+    return insertSqliteRows(this, table, columns, records);
+  }
+
+  /** SQLite tells no other process; within this one, listeners hear of it after the commit. */
+  async signalChange(channel: string): Promise<void> {
+    this.#assertUsable();
+    if (this.#signals === null) announceLocalChange(channel);
+    else this.#signals.add(channel);
+  }
+
+  async tableExists(table: string): Promise<boolean> {
+    const row = await this.fetchOne(
+      "SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?",
+      [table],
+    );
+    return row !== null;
   }
 
   async lockForMigration(): Promise<void> {

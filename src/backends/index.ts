@@ -1,0 +1,15 @@
+// The backend contract: what migrate, the repositories and the service may import from backends/.
+// The concrete backends are opened by storage/ (or imported from src/index.ts by embedders).
+export * from "./database-backend.ts";
+export {
+  CHECK_VIOLATION,
+  DATABASE_BUSY,
+  DriverError,
+  FOREIGN_KEY_VIOLATION,
+  isForeignKeyViolation,
+  isUniqueViolation,
+  NOT_NULL_VIOLATION,
+  QUERY_FAILED,
+  UNIQUE_VIOLATION,
+} from "./driver-errors.ts";
+export { JoinedTransaction } from "./joined-transaction.ts";
