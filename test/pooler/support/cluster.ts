@@ -3,14 +3,36 @@
  * is root) on free ports in temp dirs, removed afterwards; `standbyOf` makes a streaming hot
  * standby with `pg_basebackup -R`. The shared server on 5432 is never touched.
  */
-import { chownSync } from "node:fs";
+import { chownSync, existsSync, readdirSync } from "node:fs";
 import { makeTempDir } from "../../support/temp-dir.ts";
 import { freePort } from "./pgbouncer.ts";
 
-export const PG_BIN = process.env.MALWAR_TEST_PG_BIN ?? "/usr/lib/postgresql/15/bin";
+/** Debian's layout: the newest /usr/lib/postgresql/<version>/bin, unless MALWAR_TEST_PG_BIN says. */
+export const PG_BIN = process.env.MALWAR_TEST_PG_BIN ?? newestDebianBin();
+
+function newestDebianBin(): string {
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(a) - Number(b))
+    : [];
+  return `${root}/${versions.at(-1) ?? "15"}/bin`;
+}
+
+/** initdb, pg_ctl and pg_basebackup are there. */
+export function clusterToolsInstalled(): boolean {
+  return ["initdb", "pg_ctl", "pg_basebackup"].every((tool) => existsSync(`${PG_BIN}/${tool}`));
+}
+
+/** Promotes a standby to a primary (pg_ctl promote, waiting for it). */
+export function promote(standby: Cluster): void {
+  run([`${PG_BIN}/pg_ctl`, "-D", standby.dataDir, "-w", "promote"]);
+}
 
 export interface Cluster {
   port: number;
+  dataDir: string;
   url(database: string): string;
   stop(): Promise<void>;
 }
@@ -50,6 +72,7 @@ function startCluster(dir: ReturnType<typeof makeTempDir>, data: string, port: n
   let stopped = false;
   return {
     port,
+    dataDir: data,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
     async stop() {
       if (stopped) return;
