@@ -1,6 +1,12 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
 import postgres from "postgres";
-import type { DriverReserved, DriverResult } from "../../src/backends/postgres/driver-types.ts";
+import { runCheckedBegin } from "../../src/backends/postgres/checked-begin.ts";
+import type {
+  DriverPool,
+  DriverReserved,
+  DriverResult,
+  DriverTransaction,
+} from "../../src/backends/postgres/driver-types.ts";
 import { PostgresDatabase } from "../../src/backends/postgres/index.ts";
 import { runReservedTransaction } from "../../src/backends/postgres/reserved-transaction.ts";
 import { StorageError } from "../../src/errors/index.ts";
@@ -40,6 +46,61 @@ describePostgres("postgres: a COMMIT answered with ROLLBACK", (getDb) => {
       expect((await sql.unsafe("select 1 as ok"))[0]?.ok).toBe(1);
     } finally {
       await sql.end({ timeout: 2 });
+    }
+  });
+
+  test("with the driver's begin too: a commit answered ROLLBACK is an error", async () => {
+    const sql = postgres(getDb().url, { max: 2, onnotice: () => {} });
+    try {
+      await sql.unsafe("create table c2 (id int primary key)");
+      // The server's own answer to a commit of an aborted transaction is the tag ROLLBACK; here the
+      // transaction's COMMIT is turned into that answer by sending ROLLBACK in its place.
+      const pool = {
+        begin: <T>(fn: (tx: DriverTransaction) => Promise<T>) =>
+          sql.begin((tx) =>
+            fn({
+              unsafe: (text: string, params?: unknown[], options?: object) =>
+                tx.unsafe(text === "COMMIT" ? "ROLLBACK" : text, params as never[], options) as never,
+              savepoint: () => Promise.reject(new Error("unused")),
+            }),
+          ) as Promise<T>,
+      } as unknown as DriverPool;
+      const error = await runCheckedBegin(
+        pool,
+        async (tx) => {
+          await tx.unsafe("insert into c2 values (1)");
+          return "reported as committed";
+        },
+        { localStatementTimeoutMs: null },
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageError);
+      expect((error as StorageError).code).toBe("COMMIT_ROLLED_BACK");
+      expect((await sql.unsafe("select count(*)::int as n from c2"))[0]?.n).toBe(0);
+    } finally {
+      await sql.end({ timeout: 2 });
+    }
+  });
+
+  test("a COMMIT that fails (deferred constraint) rejects the transaction, and nothing is stored", async () => {
+    const db = await PostgresDatabase.create(getDb().url, { min: 1, max: 2 });
+    try {
+      await db.execute(
+        "create table d (id int primary key, parent int references d(id) deferrable initially deferred)",
+      );
+      const error = await db
+        .transaction(async (tx) => {
+          await tx.execute("insert into d values (1, 999)");
+          return "reported as committed";
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageError);
+      expect((error as StorageError).code).toBe("FOREIGN_KEY_VIOLATION");
+      expect(await db.fetchOne("select count(*)::int as n from d")).toEqual({ n: 0 });
+      // And a good transaction right after commits.
+      await db.transaction((tx) => tx.execute("insert into d values (2, null)"));
+      expect(await db.fetchOne("select count(*)::int as n from d")).toEqual({ n: 1 });
+    } finally {
+      await db.close();
     }
   });
 

@@ -2,6 +2,7 @@ import { redactSecrets, StorageError } from "../../errors/index.ts";
 import { type CommitSignals, onLocalChange } from "../change-signals.ts";
 import type { ChangeHandlers, ChangeWatch, PoolStats } from "../database-backend.ts";
 import { ChangeListener, type ListenConnection } from "./change-signals.ts";
+import { runCheckedBegin } from "./checked-begin.ts";
 import { connectWithRetry } from "./connect-with-retry.ts";
 import { ConnectionPool } from "./connection.ts";
 import { describeTarget } from "./connection-target.ts";
@@ -261,15 +262,17 @@ export class PostgresDatabase extends PostgresSession {
       this.#assertOpen();
       let started = false;
       try {
+        const begun = (tx: DriverTransaction) => {
+          started = true;
+          return work(tx);
+        };
+        const local = { localStatementTimeoutMs: this.#ownTimeoutMs };
         return await this.#pool.run(async (pool) =>
-          runReservedTransaction(
-            await pool.reserve(),
-            (tx) => {
-              started = true;
-              return work(tx);
-            },
-            { localStatementTimeoutMs: this.#ownTimeoutMs },
-          ),
+          // Behind transaction pooling the driver's begin is refused (max_pipeline 0): a reserved
+          // connection carries the transaction instead.
+          this.route.transactionPooled
+            ? runReservedTransaction(await pool.reserve(), begun, local)
+            : runCheckedBegin(pool, begun, local),
         );
       } catch (error) {
         // Only a BEGIN that failed on a dead connection is retried: once `work` ran, its

@@ -4,7 +4,7 @@ import { isConnectionFailure } from "./errors.ts";
 
 /*
  * A transaction written out by hand (BEGIN … COMMIT) on a connection reserved from the driver's
- * pool, instead of the driver's `begin`:
+ * pool, used behind a transaction-mode pooler instead of the driver's `begin`:
  *  - the COMMIT's command tag is read. PostgreSQL answers COMMIT in an aborted transaction with
  *    the tag ROLLBACK and no error; behind a transaction-mode pooler with prepared statements on,
  *    postgres.js re-sent a failed prepared COMMIT into exactly that state and reported success
