@@ -10,13 +10,19 @@ import {
   type ScanStatus,
   SEVERITIES,
   VERDICTS,
-  type Verdict,
 } from "./domain.ts";
 import { FINDING_COLUMNS } from "./finding-row.ts";
 import { compareByInstantThenId } from "./ordering.ts";
 import { type PageOptions, page } from "./paging.ts";
 import { toDbInstant } from "./row-convert.ts";
 import { findingRecords, loadDetails, storedFindings, urlAnalysisRecords } from "./scan-details.ts";
+import {
+  listScanPage,
+  type ScanFilter,
+  type ScanPage,
+  type ScanPageOptions,
+  scanFilterSql,
+} from "./scan-listing.ts";
 import {
   layerItem,
   type NewScan,
@@ -33,10 +39,7 @@ import {
 import { URL_ANALYSIS_COLUMNS, urlAnalysisOut } from "./url-analysis-row.ts";
 import { guardWrite } from "./write-errors.ts";
 
-export interface ScanListOptions extends PageOptions {
-  verdict?: Verdict;
-  status?: ScanStatus;
-}
+export interface ScanListOptions extends PageOptions, ScanFilter {}
 
 const byFetchedAtThenId = compareByInstantThenId("fetched_at");
 
@@ -100,7 +103,7 @@ export class ScanRepository {
     const { limit, offset } = page(options);
     // The unfiltered listing is the hot one: a text built once per dialect, not a nested template.
     const rows =
-      options.verdict === undefined && options.status === undefined
+      scanFilterSql(options).length === 0
         ? await this.db.fetchAll(RECENT(this.db)([limit, offset]))
         : await this.db.fetchAll(
             sql`SELECT * FROM scans${this.filter(options)} ORDER BY created_at DESC, id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
@@ -108,7 +111,15 @@ export class ScanRepository {
     return rows.map(scanOut);
   }
 
-  async count(options: Pick<ScanListOptions, "verdict" | "status"> = {}): Promise<number> {
+  /**
+   * A page for listings that go deep: keyset continuation (`after`), filters, and a total that
+   * stops counting at TOTAL_COUNT_CAP. Offset still works, at its usual cost.
+   */
+  async listPage(options: ScanPageOptions = {}): Promise<ScanPage> {
+    return listScanPage(this.db, options);
+  }
+
+  async count(options: ScanFilter = {}): Promise<number> {
     const row = await this.db.fetchOne<{ n: number }>(
       sql`SELECT COUNT(*) AS n FROM scans${this.filter(options)}`,
     );
@@ -149,12 +160,8 @@ export class ScanRepository {
     return rowCount > 0;
   }
 
-  private filter(options: Pick<ScanListOptions, "verdict" | "status">): SqlQuery {
-    const where: SqlQuery[] = [];
-    if (options.verdict !== undefined)
-      where.push(sql`verdict = ${oneOf("verdict", options.verdict, VERDICTS)}`);
-    if (options.status !== undefined)
-      where.push(sql`status = ${oneOf("status", options.status, SCAN_STATUSES)}`);
+  private filter(options: ScanFilter): SqlQuery {
+    const where = scanFilterSql(options);
     return where.length === 0 ? sql`` : sql` WHERE ${sql.join(where, " AND ")}`;
   }
 }

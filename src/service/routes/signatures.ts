@@ -5,6 +5,7 @@ import { notFound } from "../http-error.ts";
 import { json } from "../json.ts";
 import { readJsonBody } from "../read-body.ts";
 import { parseOrThrow, queryObject } from "../schemas/parse.ts";
+import * as out from "../schemas/responses.ts";
 import { checkPattern, signatureCreate, signatureListQuery, signatureUpdate } from "../schemas/signature.ts";
 import type { ServiceApp } from "../service-app.ts";
 
@@ -24,6 +25,11 @@ export function signatureRoutes(app: ServiceApp) {
     "/api/v1/signatures": endpoint(app, {
       GET: {
         permission: "signatures:read",
+        doc: {
+          summary: "List detection signatures",
+          query: signatureListQuery,
+          responses: { 200: { description: "Signatures", schema: out.signatureListOut } },
+        },
         async handle({ url }) {
           const query = parseOrThrow(signatureListQuery, queryObject(url), "query");
           const signatures = await app.listRepos.signatures.list(query);
@@ -32,6 +38,12 @@ export function signatureRoutes(app: ServiceApp) {
       },
       POST: {
         permission: "signatures:write",
+        doc: {
+          summary: "Create a signature (audited)",
+          body: signatureCreate,
+          responses: { 201: { description: "The signature as stored", schema: out.signatureOut } },
+          errors: [409, 413, 415],
+        },
         async handle(rc) {
           const input = parseOrThrow(signatureCreate, await readJsonBody(rc.req));
           const created = await app.change(rc, async (repos) => {
@@ -54,6 +66,11 @@ export function signatureRoutes(app: ServiceApp) {
     "/api/v1/signatures/:id": endpoint(app, {
       GET: {
         permission: "signatures:read",
+        doc: {
+          summary: "One signature",
+          responses: { 200: { description: "The signature", schema: out.signatureOut } },
+          errors: [404],
+        },
         async handle({ params }) {
           const id = params.id ?? "";
           const signature = await app.repos.signatures.get(id);
@@ -63,6 +80,12 @@ export function signatureRoutes(app: ServiceApp) {
       },
       PUT: {
         permission: "signatures:write",
+        doc: {
+          summary: "Change some of a signature's fields (audited)",
+          body: signatureUpdate,
+          responses: { 200: { description: "The signature after the change", schema: out.signatureOut } },
+          errors: [404, 413, 415],
+        },
         async handle(rc) {
           const id = rc.params.id ?? "";
           const changes = parseOrThrow(signatureUpdate, await readJsonBody(rc.req));
@@ -92,6 +115,11 @@ export function signatureRoutes(app: ServiceApp) {
       },
       DELETE: {
         permission: "signatures:write",
+        doc: {
+          summary: "Delete a signature (audited)",
+          responses: { 204: { description: "Deleted", schema: null } },
+          errors: [404],
+        },
         async handle(rc) {
           const id = rc.params.id ?? "";
           await app.change(rc, async (repos) => {

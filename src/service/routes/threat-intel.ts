@@ -3,6 +3,7 @@ import { endpoint } from "../endpoint.ts";
 import { notFound } from "../http-error.ts";
 import { json } from "../json.ts";
 import { parseOrThrow, queryObject } from "../schemas/parse.ts";
+import * as out from "../schemas/responses.ts";
 import type { ServiceApp } from "../service-app.ts";
 
 const campaignListQuery = z.strictObject({
@@ -17,6 +18,11 @@ export function threatIntelRoutes(app: ServiceApp) {
     "/api/v1/campaigns": endpoint(app, {
       GET: {
         permission: "campaigns:read",
+        doc: {
+          summary: "List threat campaigns",
+          query: campaignListQuery,
+          responses: { 200: { description: "Campaigns", schema: out.campaignListOut } },
+        },
         async handle({ url }) {
           const query = parseOrThrow(campaignListQuery, queryObject(url), "query");
           const campaigns = await app.listRepos.campaigns.list(query);
@@ -27,6 +33,11 @@ export function threatIntelRoutes(app: ServiceApp) {
     "/api/v1/campaigns/:id": endpoint(app, {
       GET: {
         permission: "campaigns:read",
+        doc: {
+          summary: "One campaign with its signatures",
+          responses: { 200: { description: "The campaign", schema: out.campaignWithSignaturesOut } },
+          errors: [404],
+        },
         async handle({ params }) {
           const id = params.id ?? "";
           const campaign = await app.repos.campaigns.getWithSignatures(id);
@@ -38,6 +49,11 @@ export function threatIntelRoutes(app: ServiceApp) {
     "/api/v1/publishers/:id": endpoint(app, {
       GET: {
         permission: "publishers:read",
+        doc: {
+          summary: "One skill publisher",
+          responses: { 200: { description: "The publisher", schema: out.publisherOut } },
+          errors: [404],
+        },
         async handle({ params }) {
           const id = params.id ?? "";
           const publisher = await app.repos.publishers.get(id);
