@@ -75,6 +75,7 @@ if (!clusterToolsInstalled()) {
     const base = `${/listening on (http:\/\/\S+)/.exec(line)?.[1]}/api/v1`;
     return {
       base,
+      stdout,
       stderr,
       async stop() {
         proc.kill("SIGTERM");
@@ -119,8 +120,9 @@ if (!clusterToolsInstalled()) {
   test("a standby named as the primary: one clear line at start, /ready 503", async () => {
     const service = await startService({ MALWAR_POSTGRES_URL: standby.url(db) });
     try {
-      await service.stderr.waitFor(/hot standby/);
-      expect(service.stderr.text()).toMatch(/pg_is_in_recovery\(\).*MALWAR_POSTGRES_URL/);
+      // One record in the service's log (stdout), right after the listening line.
+      const line = await service.stdout.waitFor(/hot standby/);
+      expect(line).toMatch(/pg_is_in_recovery\(\).*MALWAR_POSTGRES_URL/);
       const ready = await fetch(`${service.base}/ready`);
       expect(ready.status).toBe(503);
       expect(await ready.text()).toMatch(/cannot take writes/);
@@ -151,31 +153,38 @@ if (!clusterToolsInstalled()) {
         expect(read.status).toBe(200);
         ids.push(body.id);
       }
-      // The list reaches the standby's sessions: its pg_stat_activity shows the service there.
-      const list = await fetch(`${service.base}/scans?limit=100`);
-      expect(list.status).toBe(200);
+      // With replay paused on the replica, a new scan is readable by id (primary) and missing from
+      // the list (replica) until replay resumes: lists really are served by the replica.
+      const listed = async () =>
+        (
+          (await (await fetch(`${service.base}/scans?limit=100`)).json()) as { scans: { id: string }[] }
+        ).scans.map((s) => s.id);
       const observer = postgres(standby.url(db), { max: 1, onnotice: () => {} });
       try {
-        const [row] = await observer.unsafe(
-          "select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = 'malwar'",
-          [db],
-        );
-        expect(Number(row?.n)).toBeGreaterThan(0);
+        await observer.unsafe("select pg_wal_replay_pause()");
+        const body = scanBody(uniqueId("paused"));
+        const created = await fetch(`${service.base}/scans`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        expect(created.status).toBe(201);
+        expect((await fetch(`${service.base}/scans/${encodeURIComponent(body.id)}`)).status).toBe(200);
+        expect(await listed()).not.toContain(body.id);
+        ids.push(body.id);
       } finally {
+        await observer.unsafe("select pg_wal_replay_resume()").catch(() => {});
         await observer.end({ timeout: 2 });
       }
       // Replication catches up: every scan is listed from the replica in the end.
       const deadline = performance.now() + 10_000;
-      let listed: string[] = [];
+      let seen: string[] = [];
       while (performance.now() < deadline) {
-        const page = (await (await fetch(`${service.base}/scans?limit=100`)).json()) as {
-          scans: { id: string }[];
-        };
-        listed = page.scans.map((s) => s.id);
-        if (ids.every((id) => listed.includes(id))) break;
+        seen = await listed();
+        if (ids.every((id) => seen.includes(id))) break;
         await Bun.sleep(100);
       }
-      expect(ids.filter((id) => !listed.includes(id))).toEqual([]);
+      expect(ids.filter((id) => !seen.includes(id))).toEqual([]);
     } finally {
       expect(await service.stop()).toBe(0);
     }

@@ -27,7 +27,7 @@ export function clusterToolsInstalled(): boolean {
 
 /** Promotes a standby to a primary (pg_ctl promote, waiting for it). */
 export function promote(standby: Cluster): void {
-  run([`${PG_BIN}/pg_ctl`, "-D", standby.dataDir, "-w", "promote"]);
+  run([`${PG_BIN}/pg_ctl`, "-D", standby.dataDir, "-w", "-t", "30", "promote"]);
 }
 
 export interface Cluster {
@@ -78,7 +78,7 @@ function startCluster(dir: ReturnType<typeof makeTempDir>, data: string, port: n
       if (stopped) return;
       stopped = true;
       try {
-        run([`${PG_BIN}/pg_ctl`, "-D", data, "-m", "immediate", "-w", "stop"]);
+        run([`${PG_BIN}/pg_ctl`, "-D", data, "-m", "immediate", "-w", "-t", "30", "stop"]);
       } finally {
         dir.cleanup();
       }
