@@ -104,7 +104,15 @@ export class PostgresDatabase extends PostgresSession {
           resolved.idleTimeout,
           (spec) =>
             // The driver's typings are generic over custom types; this backend sees its own slice.
-            postgres(url, driverOptions(resolved, spec, route)) as unknown as DriverPool,
+            // Behind transaction pooling, no named statement at all, the driver's own included.
+            postgres(
+              url,
+              driverOptions(
+                route.transactionPooled ? { ...resolved, prepare: false } : resolved,
+                spec,
+                route,
+              ),
+            ) as unknown as DriverPool,
         );
         try {
           await candidate.warm();
