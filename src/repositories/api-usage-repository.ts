@@ -3,6 +3,7 @@ import { type SqlQuery, sql } from "../sql/index.ts";
 import { byteOrder } from "./backend-fragments.ts";
 import { type InstantInput, instantIn, int32OrNull, nonEmptyText, text, textOrNullIn } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
+import { deleteInBatches, type PruneOptions } from "./prune-batches.ts";
 import { type Instant, instantOut, intOrNull, textOrNull } from "./row-convert.ts";
 
 export interface ApiUsage {
@@ -151,6 +152,25 @@ export class ApiUsageRepository {
       sql`SELECT * FROM api_usage WHERE 1 = 1${this.filter(options)} ORDER BY timestamp DESC, id DESC LIMIT ${limit} OFFSET ${offset}`,
     );
     return rows.map(usageOut);
+  }
+
+  /** Rows older than `cutoff` (what a prune would delete). */
+  async countOlderThan(cutoff: InstantInput): Promise<number> {
+    const row = await this.db.fetchOne<{ n: number }>(
+      sql`SELECT COUNT(*) AS n FROM api_usage WHERE timestamp < ${instantIn("cutoff", cutoff)}`,
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** Deletes rows older than `cutoff`, oldest first, in committed batches (see AuditLogRepository.pruneOlderThan). */
+  pruneOlderThan(cutoff: InstantInput, options: PruneOptions = {}): Promise<number> {
+    const before = instantIn("cutoff", cutoff);
+    return deleteInBatches(
+      this.db,
+      (n) =>
+        sql`DELETE FROM api_usage WHERE id IN (SELECT id FROM api_usage WHERE timestamp < ${before} ORDER BY timestamp LIMIT ${n})`,
+      options,
+    );
   }
 
   private filter(filter: ApiUsageFilter, prefix = ""): SqlQuery {

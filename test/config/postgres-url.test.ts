@@ -49,7 +49,11 @@ describe("PostgreSQL URLs with several hosts", () => {
   test("a bad read URL is refused naming MALWAR_POSTGRES_READ_URL, without the password", () => {
     let error: unknown;
     try {
-      loadConfig({ MALWAR_POSTGRES_READ_URL: "mysql://u:hunter2@replica/db" });
+      loadConfig({
+        MALWAR_DB_BACKEND: "postgres",
+        MALWAR_POSTGRES_URL: "postgres://u@primary/db",
+        MALWAR_POSTGRES_READ_URL: "mysql://u:hunter2@replica/db",
+      });
     } catch (e) {
       error = e;
     }

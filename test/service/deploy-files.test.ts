@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { DEFAULT_CONFIG, DEFAULT_LOG_SETTINGS } from "../../src/config/index.ts";
+import { DEFAULT_CONFIG, DEFAULT_LOG_SETTINGS, loadRetentionConfig } from "../../src/config/index.ts";
 import { SQLiteBackend } from "../../src/index.ts";
 import { startService } from "../../src/service/index.ts";
 import { freePort } from "../faults/support/pg-cluster.ts";
@@ -183,6 +183,7 @@ describe(".env.example", () => {
       MALWAR_PORT: String(DEFAULT_CONFIG.port),
       MALWAR_LOG_FORMAT: DEFAULT_LOG_SETTINGS.format,
       MALWAR_LOG_LEVEL: DEFAULT_LOG_SETTINGS.level,
+      MALWAR_RETENTION_DAYS: String(loadRetentionConfig({}).retentionDays),
     };
     const assignments = new Map<string, string>();
     for (const line of text.split("\n")) {

@@ -1,3 +1,4 @@
+import { decodeAuditCursor, encodeAuditCursor } from "../audit-cursor.ts";
 import { endpoint } from "../endpoint.ts";
 import { json } from "../json.ts";
 import { auditQuery } from "../schemas/audit.ts";
@@ -16,13 +17,21 @@ export function auditRoutes(app: ServiceApp) {
           responses: { 200: { description: "Audit entries, newest first", schema: out.auditListOut } },
         },
         async handle({ url }) {
-          const query = parseOrThrow(auditQuery, queryObject(url), "query");
-          const { limit, offset, ...filter } = query;
-          const [entries, total] = await Promise.all([
-            app.listRepos.auditLog.query(query),
-            app.listRepos.auditLog.count(filter),
-          ]);
-          return json({ entries, count: entries.length, total, limit, offset });
+          const { cursor, ...query } = parseOrThrow(auditQuery, queryObject(url), "query");
+          // Checked by the schema: a cursor that does not decode never gets here.
+          const after = cursor === undefined ? undefined : (decodeAuditCursor(cursor) ?? undefined);
+          // `total` is capped (TOTAL_COUNT_CAP, with total_exact) so that a call costs the same
+          // at a thousand rows and at millions; next_cursor pages at a flat cost too.
+          const page = await app.listRepos.auditLog.queryPage({ ...query, after });
+          return json({
+            entries: page.entries,
+            count: page.entries.length,
+            total: page.total,
+            total_exact: page.total_exact,
+            next_cursor: page.next === null ? null : encodeAuditCursor(page.next),
+            limit: query.limit,
+            offset: query.offset,
+          });
         },
       },
     }),
