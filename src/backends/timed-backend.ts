@@ -41,6 +41,8 @@ export type OperationObserver = (operation: BackendOperation, seconds: number, f
 export class TimedBackend extends DatabaseBackend {
   readonly #inner: DatabaseBackend;
   readonly #observe: OperationObserver;
+  /** The read replica's backend, timed too (made once). */
+  #reads: TimedBackend | undefined;
 
   constructor(inner: DatabaseBackend, observe: OperationObserver) {
     super();
@@ -130,6 +132,17 @@ export class TimedBackend extends DatabaseBackend {
 
   override storageStats(): StorageStats | null {
     return this.#inner.storageStats();
+  }
+
+  override forLaggingReads(): DatabaseBackend {
+    const reads = this.#inner.forLaggingReads();
+    if (reads === this.#inner) return this;
+    this.#reads ??= new TimedBackend(reads, this.#observe);
+    return this.#reads;
+  }
+
+  override readOnlyReason(): Promise<string | null> {
+    return this.#inner.readOnlyReason();
   }
 
   override watchChanges(channel: string, handlers: ChangeHandlers): ChangeWatch | null {

@@ -4,7 +4,8 @@ export type Readiness =
   | { ready: true }
   | { ready: false; reason: "timeout" | "error" }
   /** A fault no retry fixes (read-only file, full disk, …); `cause` says which, for clients. */
-  | { ready: false; reason: "fault"; cause: string };
+  | { ready: false; reason: "fault"; cause: string }
+  | { ready: false; reason: "read-only"; detail: string };
 
 /**
  * The backend's readiness check (`select 1`, and on SQLite a write that changes nothing) with a deadline: a database that hangs (network partition, exhausted pool) must make
@@ -16,13 +17,18 @@ export async function probeDatabase(backend: DatabaseBackend, timeoutMs = 2000):
   const deadline = new Promise<Readiness>((resolve) => {
     timer = setTimeout(() => resolve({ ready: false, reason: "timeout" }), timeoutMs);
   });
-  const query = backend.checkReady().then(
-    (): Readiness => ({ ready: true }),
-    (error: unknown): Readiness => {
-      const cause = permanentFaultCause(error);
-      return cause === null ? { ready: false, reason: "error" } : { ready: false, reason: "fault", cause };
-    },
-  );
+  // A hot standby answers queries but refuses every write: not ready to serve this API.
+  const query = backend
+    .checkReady()
+    .then(() => backend.readOnlyReason())
+    .then(
+      (detail): Readiness =>
+        detail === null ? { ready: true } : { ready: false, reason: "read-only", detail },
+      (error: unknown): Readiness => {
+        const cause = permanentFaultCause(error);
+        return cause === null ? { ready: false, reason: "error" } : { ready: false, reason: "fault", cause };
+      },
+    );
   try {
     return await Promise.race([query, deadline]);
   } finally {

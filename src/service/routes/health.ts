@@ -58,7 +58,9 @@ export function healthRoutes(app: ServiceApp) {
           const message =
             result.reason === "timeout"
               ? "The database did not answer in time."
-              : "The database is not answering.";
+              : result.reason === "read-only"
+                ? `The database cannot take writes: ${result.detail}.`
+                : "The database is not answering.";
           return json(errorBody("NOT_READY", message), 503);
         },
       },

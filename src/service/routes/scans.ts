@@ -24,7 +24,7 @@ export function scanRoutes(app: ServiceApp) {
         async handle({ url }) {
           const { cursor, ...query } = parseOrThrow(scanListQuery, queryObject(url), "query");
           const after = cursor === undefined ? undefined : (decodeCursor(cursor) ?? undefined);
-          const page = await app.repos.scans.listPage({ ...query, after });
+          const page = await app.listRepos.scans.listPage({ ...query, after });
           return json({
             scans: page.scans,
             count: page.scans.length,

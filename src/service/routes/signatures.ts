@@ -32,7 +32,7 @@ export function signatureRoutes(app: ServiceApp) {
         },
         async handle({ url }) {
           const query = parseOrThrow(signatureListQuery, queryObject(url), "query");
-          const signatures = await app.repos.signatures.list(query);
+          const signatures = await app.listRepos.signatures.list(query);
           return json({ signatures, count: signatures.length });
         },
       },

@@ -25,7 +25,7 @@ export function threatIntelRoutes(app: ServiceApp) {
         },
         async handle({ url }) {
           const query = parseOrThrow(campaignListQuery, queryObject(url), "query");
-          const campaigns = await app.repos.campaigns.list(query);
+          const campaigns = await app.listRepos.campaigns.list(query);
           return json({ campaigns, count: campaigns.length });
         },
       },
