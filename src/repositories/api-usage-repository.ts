@@ -2,7 +2,7 @@ import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
 import { type InstantInput, instantIn, int32OrNull, nonEmptyText, text, textOrNullIn } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
-import { type Instant, instantOut, intOrNull, textOrNull } from "./row-convert.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 
 export interface ApiUsage {
   id: number;
@@ -12,6 +12,15 @@ export interface ApiUsage {
   status_code: number | null;
   timestamp: Instant;
 }
+
+const usageOut = rowConverter<ApiUsage>({
+  id: "number",
+  api_key: "nullable",
+  endpoint: "value",
+  method: "value",
+  status_code: "number",
+  timestamp: "instant",
+});
 
 export interface NewApiUsage {
   /** The key's id (never the raw key); null for open access. */
@@ -29,17 +38,6 @@ export interface ApiUsageFilter {
 }
 
 const USAGE_COLUMNS = ["api_key", "endpoint", "method", "status_code", "timestamp"] as const;
-
-function usageOut(r: Row): ApiUsage {
-  return {
-    id: intOrNull(r.id) as number,
-    api_key: textOrNull(r.api_key),
-    endpoint: r.endpoint as string,
-    method: r.method as string,
-    status_code: intOrNull(r.status_code),
-    timestamp: instantOut(r.timestamp),
-  };
-}
 
 export class ApiUsageRepository {
   constructor(private readonly db: DatabaseBackend) {}

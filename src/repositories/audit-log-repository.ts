@@ -5,7 +5,7 @@ import { byteOrder } from "./backend-fragments.ts";
 import { COLUMN_LIMITS } from "./column-limits.ts";
 import { type InstantInput, instantIn, jsonObjectIn, nonEmptyText, text } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
-import { type Instant, instantOut, jsonObjectOut } from "./row-convert.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 import { guardWrite, newId } from "./write-errors.ts";
 
 export interface AuditEntry {
@@ -44,31 +44,19 @@ export interface AuditQuery extends PageOptions {
   resource_id?: string;
 }
 
-const AUDIT_COLUMNS = [
-  "event_id",
-  "timestamp",
-  "event_type",
-  "actor",
-  "resource_type",
-  "resource_id",
-  "action",
-  "details",
-  "ip_address",
-] as const;
+const auditOut = rowConverter<AuditEntry>({
+  event_id: "value",
+  timestamp: "instant",
+  event_type: "value",
+  actor: "value",
+  resource_type: "value",
+  resource_id: "value",
+  action: "value",
+  details: "object",
+  ip_address: "value",
+});
 
-function auditOut(r: Row): AuditEntry {
-  return {
-    event_id: r.event_id as string,
-    timestamp: instantOut(r.timestamp),
-    event_type: r.event_type as string,
-    actor: r.actor as string,
-    resource_type: r.resource_type as string,
-    resource_id: r.resource_id as string,
-    action: r.action as string,
-    details: jsonObjectOut(r.details),
-    ip_address: r.ip_address as string,
-  };
-}
+const AUDIT_COLUMNS = auditOut.columns;
 
 export class AuditLogRepository {
   constructor(private readonly db: DatabaseBackend) {}

@@ -5,7 +5,7 @@ import { byteOrder } from "./backend-fragments.ts";
 import { integerOrNull, jsonArrayIn, nonEmptyText, text, textOrNullIn } from "./domain.ts";
 import { containsIgnoreCase } from "./like.ts";
 import { type PageOptions, page } from "./paging.ts";
-import { type Instant, instantOut, intOrNull, jsonArrayOut, textOrNull } from "./row-convert.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 import { SignatureRepository } from "./signature-repository.ts";
 import type { Signature } from "./signature-row.ts";
 
@@ -23,6 +23,20 @@ export interface Campaign {
   created_at: Instant;
   updated_at: Instant;
 }
+
+const campaignOut = rowConverter<Campaign>({
+  id: "value",
+  name: "value",
+  description: "value",
+  first_seen: "value",
+  last_seen: "value",
+  attributed_to: "nullable",
+  iocs: "list",
+  total_skills_affected: "number",
+  status: "value",
+  created_at: "instant",
+  updated_at: "instant",
+});
 
 export interface CampaignInput {
   id: string;
@@ -44,22 +58,6 @@ export interface CampaignListOptions extends PageOptions {
   status?: string;
   /** Case-insensitive substring of the name. */
   search?: string;
-}
-
-function campaignOut(r: Row): Campaign {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    description: r.description as string,
-    first_seen: r.first_seen as string,
-    last_seen: r.last_seen as string,
-    attributed_to: textOrNull(r.attributed_to),
-    iocs: jsonArrayOut<string>(r.iocs),
-    total_skills_affected: intOrNull(r.total_skills_affected),
-    status: r.status as string,
-    created_at: instantOut(r.created_at),
-    updated_at: instantOut(r.updated_at),
-  };
 }
 
 const stringItem = (field: string, v: unknown) => text(field, v);

@@ -5,15 +5,7 @@ import { byteOrder } from "./backend-fragments.ts";
 import { bool, finite, integer, jsonArrayIn, nonEmptyText, text, textOrNullIn } from "./domain.ts";
 import { containsIgnoreCase } from "./like.ts";
 import { type PageOptions, page } from "./paging.ts";
-import {
-  flagOut,
-  type Instant,
-  instantOut,
-  intOrNull,
-  jsonArrayOut,
-  numOrNull,
-  textOrNull,
-} from "./row-convert.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 
 export interface Publisher {
   id: string;
@@ -30,6 +22,21 @@ export interface Publisher {
   created_at: Instant;
   updated_at: Instant;
 }
+
+const publisherOut = rowConverter<Publisher>({
+  id: "value",
+  display_name: "nullable",
+  first_seen: "nullable",
+  last_seen: "nullable",
+  total_skills: "number",
+  malicious_skills: "number",
+  reputation_score: "number",
+  is_known_threat_actor: "flag",
+  campaigns: "list",
+  notes: "nullable",
+  created_at: "instant",
+  updated_at: "instant",
+});
 
 export interface PublisherInput {
   id: string;
@@ -48,23 +55,6 @@ export interface PublisherListOptions extends PageOptions {
   known_threat_actor?: boolean;
   /** Case-insensitive substring of the id or display name. */
   search?: string;
-}
-
-function publisherOut(r: Row): Publisher {
-  return {
-    id: r.id as string,
-    display_name: textOrNull(r.display_name),
-    first_seen: textOrNull(r.first_seen),
-    last_seen: textOrNull(r.last_seen),
-    total_skills: intOrNull(r.total_skills),
-    malicious_skills: intOrNull(r.malicious_skills),
-    reputation_score: numOrNull(r.reputation_score),
-    is_known_threat_actor: flagOut(r.is_known_threat_actor),
-    campaigns: jsonArrayOut<string>(r.campaigns),
-    notes: textOrNull(r.notes),
-    created_at: instantOut(r.created_at),
-    updated_at: instantOut(r.updated_at),
-  };
 }
 
 const stringItem = (field: string, v: unknown) => text(field, v);

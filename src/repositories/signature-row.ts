@@ -1,6 +1,5 @@
-import type { Row } from "../backends/index.ts";
 import type { Category, IocType, PatternType, Severity } from "./domain.ts";
-import { flagOut, type Instant, instantOut, textOrNull } from "./row-convert.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 
 export interface Signature {
   id: string;
@@ -34,20 +33,18 @@ export interface NewSignature {
 
 export type SignatureChanges = Partial<Omit<NewSignature, "id">>;
 
-export function signatureOut(r: Row): Signature {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    description: r.description as string,
-    severity: r.severity as Severity,
-    category: r.category as Category,
-    pattern_type: r.pattern_type as PatternType,
-    pattern_value: r.pattern_value as string,
-    ioc_type: textOrNull(r.ioc_type) as IocType | null,
-    campaign_id: textOrNull(r.campaign_id),
-    source: r.source as string,
-    enabled: flagOut(r.enabled),
-    created_at: instantOut(r.created_at),
-    updated_at: instantOut(r.updated_at),
-  };
-}
+export const signatureOut = rowConverter<Signature>({
+  id: "value",
+  name: "value",
+  description: "value",
+  severity: "value",
+  category: "value",
+  pattern_type: "value",
+  pattern_value: "value",
+  ioc_type: "nullable",
+  campaign_id: "nullable",
+  source: "value",
+  enabled: "flag",
+  created_at: "instant",
+  updated_at: "instant",
+});
