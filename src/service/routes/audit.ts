@@ -1,24 +1,19 @@
 import { endpoint } from "../endpoint.ts";
-import { json } from "../json.ts";
+import { queryRoute } from "../read-routes.ts";
 import { auditQuery } from "../schemas/audit.ts";
-import { parseOrThrow, queryObject } from "../schemas/parse.ts";
 import type { ServiceApp } from "../service-app.ts";
 
 export function auditRoutes(app: ServiceApp) {
   return {
     "/api/v1/audit": endpoint(app, {
-      GET: {
-        permission: "audit:read",
-        async handle({ url }) {
-          const query = parseOrThrow(auditQuery, queryObject(url), "query");
-          const { limit, offset, ...filter } = query;
-          const [entries, total] = await Promise.all([
-            app.repos.auditLog.query(query),
-            app.repos.auditLog.count(filter),
-          ]);
-          return json({ entries, count: entries.length, total, limit, offset });
-        },
-      },
+      GET: queryRoute("audit:read", auditQuery, async (query) => {
+        const { limit, offset, ...filter } = query;
+        const [entries, total] = await Promise.all([
+          app.repos.auditLog.query(query),
+          app.repos.auditLog.count(filter),
+        ]);
+        return { entries, count: entries.length, total, limit, offset };
+      }),
     }),
   };
 }

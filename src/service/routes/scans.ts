@@ -1,23 +1,16 @@
 import { endpoint } from "../endpoint.ts";
-import { notFound } from "../http-error.ts";
 import { json } from "../json.ts";
 import { readJsonBody } from "../read-body.ts";
+import { itemRoute, listRoute } from "../read-routes.ts";
 import { scanJson } from "../scan-json.ts";
-import { parseOrThrow, queryObject } from "../schemas/parse.ts";
+import { parseOrThrow } from "../schemas/parse.ts";
 import { scanInput, scanListQuery } from "../schemas/scan.ts";
 import type { ServiceApp } from "../service-app.ts";
 
 export function scanRoutes(app: ServiceApp) {
   return {
     "/api/v1/scans": endpoint(app, {
-      GET: {
-        permission: "scans:read",
-        async handle({ url }) {
-          const query = parseOrThrow(scanListQuery, queryObject(url), "query");
-          const scans = await app.repos.scans.listRecent(query);
-          return json({ scans, count: scans.length });
-        },
-      },
+      GET: listRoute("scans:read", scanListQuery, "scans", (query) => app.repos.scans.listRecent(query)),
       POST: {
         permission: "scans:write",
         async handle(rc) {
@@ -44,15 +37,7 @@ export function scanRoutes(app: ServiceApp) {
       },
     }),
     "/api/v1/scans/:id": endpoint(app, {
-      GET: {
-        permission: "scans:read",
-        async handle({ params }) {
-          const id = params.id ?? "";
-          const scan = await app.repos.scans.getScanWithDetails(id);
-          if (scan === null) throw notFound(`Scan ${id} not found.`);
-          return json(scanJson(scan));
-        },
-      },
+      GET: itemRoute("scans:read", "Scan", (id) => app.repos.scans.getScanWithDetails(id), scanJson),
     }),
   };
 }

@@ -1,10 +1,10 @@
 import { NotFoundError, ValidationError } from "../../errors/index.ts";
 import type { Repositories } from "../../repositories/index.ts";
 import { endpoint } from "../endpoint.ts";
-import { notFound } from "../http-error.ts";
 import { json } from "../json.ts";
 import { readJsonBody } from "../read-body.ts";
-import { parseOrThrow, queryObject } from "../schemas/parse.ts";
+import { itemRoute, listRoute } from "../read-routes.ts";
+import { parseOrThrow } from "../schemas/parse.ts";
 import { checkPattern, signatureCreate, signatureListQuery, signatureUpdate } from "../schemas/signature.ts";
 import type { ServiceApp } from "../service-app.ts";
 
@@ -22,14 +22,9 @@ async function checkCampaign(repos: Repositories, campaignId: string | null | un
 export function signatureRoutes(app: ServiceApp) {
   return {
     "/api/v1/signatures": endpoint(app, {
-      GET: {
-        permission: "signatures:read",
-        async handle({ url }) {
-          const query = parseOrThrow(signatureListQuery, queryObject(url), "query");
-          const signatures = await app.repos.signatures.list(query);
-          return json({ signatures, count: signatures.length });
-        },
-      },
+      GET: listRoute("signatures:read", signatureListQuery, "signatures", (query) =>
+        app.repos.signatures.list(query),
+      ),
       POST: {
         permission: "signatures:write",
         async handle(rc) {
@@ -52,15 +47,7 @@ export function signatureRoutes(app: ServiceApp) {
       },
     }),
     "/api/v1/signatures/:id": endpoint(app, {
-      GET: {
-        permission: "signatures:read",
-        async handle({ params }) {
-          const id = params.id ?? "";
-          const signature = await app.repos.signatures.get(id);
-          if (signature === null) throw notFound(`Signature ${id} not found.`);
-          return json(signature);
-        },
-      },
+      GET: itemRoute("signatures:read", "Signature", (id) => app.repos.signatures.get(id)),
       PUT: {
         permission: "signatures:write",
         async handle(rc) {

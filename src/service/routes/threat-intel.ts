@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { endpoint } from "../endpoint.ts";
-import { notFound } from "../http-error.ts";
-import { json } from "../json.ts";
-import { parseOrThrow, queryObject } from "../schemas/parse.ts";
+import { itemRoute, listRoute } from "../read-routes.ts";
 import type { ServiceApp } from "../service-app.ts";
 
 const campaignListQuery = z.strictObject({
@@ -15,36 +13,15 @@ const campaignListQuery = z.strictObject({
 export function threatIntelRoutes(app: ServiceApp) {
   return {
     "/api/v1/campaigns": endpoint(app, {
-      GET: {
-        permission: "campaigns:read",
-        async handle({ url }) {
-          const query = parseOrThrow(campaignListQuery, queryObject(url), "query");
-          const campaigns = await app.repos.campaigns.list(query);
-          return json({ campaigns, count: campaigns.length });
-        },
-      },
+      GET: listRoute("campaigns:read", campaignListQuery, "campaigns", (query) =>
+        app.repos.campaigns.list(query),
+      ),
     }),
     "/api/v1/campaigns/:id": endpoint(app, {
-      GET: {
-        permission: "campaigns:read",
-        async handle({ params }) {
-          const id = params.id ?? "";
-          const campaign = await app.repos.campaigns.getWithSignatures(id);
-          if (campaign === null) throw notFound(`Campaign ${id} not found.`);
-          return json(campaign);
-        },
-      },
+      GET: itemRoute("campaigns:read", "Campaign", (id) => app.repos.campaigns.getWithSignatures(id)),
     }),
     "/api/v1/publishers/:id": endpoint(app, {
-      GET: {
-        permission: "publishers:read",
-        async handle({ params }) {
-          const id = params.id ?? "";
-          const publisher = await app.repos.publishers.get(id);
-          if (publisher === null) throw notFound(`Publisher ${id} not found.`);
-          return json(publisher);
-        },
-      },
+      GET: itemRoute("publishers:read", "Publisher", (id) => app.repos.publishers.get(id)),
     }),
   };
 }
