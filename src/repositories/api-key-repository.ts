@@ -12,6 +12,7 @@ import {
   nonEmptyText,
   oneOf,
 } from "./domain.ts";
+import { countOf } from "./query-parts.ts";
 import { type Instant, rowConverter } from "./row-convert.ts";
 import { guardWrite, newId } from "./write-errors.ts";
 
@@ -145,9 +146,6 @@ export class ApiKeyRepository {
 
   /** The service is open while this is zero. */
   async countActive(): Promise<number> {
-    const row = await this.db.fetchOne<{ n: number }>(
-      sql`SELECT COUNT(*) AS n FROM api_keys WHERE is_active = ${true}`,
-    );
-    return Number(row?.n ?? 0);
+    return countOf(this.db, sql`SELECT COUNT(*) AS n FROM api_keys WHERE is_active = ${true}`);
   }
 }

@@ -2,6 +2,7 @@ import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
 import { type InstantInput, instantIn, int32OrNull, nonEmptyText, text, textOrNullIn } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
+import { countOf } from "./query-parts.ts";
 import { type Instant, rowConverter } from "./row-convert.ts";
 
 export interface ApiUsage {
@@ -82,10 +83,10 @@ export class ApiUsageRepository {
 
   /** Requests at or after `since` (optionally for one key or endpoint). */
   async countSince(since: InstantInput, filter: ApiUsageFilter = {}): Promise<number> {
-    const row = await this.db.fetchOne<{ n: number }>(
+    return countOf(
+      this.db,
       sql`SELECT COUNT(*) AS n FROM api_usage WHERE timestamp >= ${instantIn("since", since)}${this.filter(filter)}`,
     );
-    return Number(row?.n ?? 0);
   }
 
   /** Newest first; bounded page. */

@@ -5,6 +5,7 @@ import { byteOrder } from "./backend-fragments.ts";
 import { COLUMN_LIMITS } from "./column-limits.ts";
 import { type InstantInput, instantIn, jsonObjectIn, nonEmptyText, text } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
+import { countOf, whereAll } from "./query-parts.ts";
 import { type Instant, rowConverter } from "./row-convert.ts";
 import { guardWrite, newId } from "./write-errors.ts";
 
@@ -106,10 +107,7 @@ export class AuditLogRepository {
   }
 
   async count(filter: Omit<AuditQuery, "limit" | "offset"> = {}): Promise<number> {
-    const row = await this.db.fetchOne<{ n: number }>(
-      sql`SELECT COUNT(*) AS n FROM audit_log${this.where(filter)}`,
-    );
-    return Number(row?.n ?? 0);
+    return countOf(this.db, sql`SELECT COUNT(*) AS n FROM audit_log${this.where(filter)}`);
   }
 
   private where(filter: Omit<AuditQuery, "limit" | "offset">): SqlQuery {
@@ -124,6 +122,6 @@ export class AuditLogRepository {
     }
     if (filter.resource_id !== undefined)
       parts.push(sql`resource_id = ${text("resource_id", filter.resource_id)}`);
-    return parts.length === 0 ? sql`` : sql` WHERE ${sql.join(parts, " AND ")}`;
+    return whereAll(parts);
   }
 }

@@ -2,9 +2,10 @@ import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
 import { byteOrder } from "./backend-fragments.ts";
-import { integerOrNull, jsonArrayIn, nonEmptyText, text, textOrNullIn } from "./domain.ts";
+import { integerOrNull, jsonArrayIn, nonEmptyText, stringItem, text, textOrNullIn } from "./domain.ts";
 import { containsIgnoreCase } from "./like.ts";
 import { type PageOptions, page } from "./paging.ts";
+import { rowById, whereAll } from "./query-parts.ts";
 import { type Instant, rowConverter } from "./row-convert.ts";
 import { SignatureRepository } from "./signature-repository.ts";
 import type { Signature } from "./signature-row.ts";
@@ -60,7 +61,7 @@ export interface CampaignListOptions extends PageOptions {
   search?: string;
 }
 
-const stringItem = (field: string, v: unknown) => text(field, v);
+const campaignById = rowById("campaigns", campaignOut);
 
 export class CampaignRepository {
   constructor(private readonly db: DatabaseBackend) {}
@@ -73,7 +74,7 @@ export class CampaignRepository {
     if (options.search !== undefined && options.search !== "") {
       where.push(containsIgnoreCase(sql`name`, text("search", options.search)));
     }
-    const filter = where.length === 0 ? sql`` : sql` WHERE ${sql.join(where, " AND ")}`;
+    const filter = whereAll(where);
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM campaigns${filter} ORDER BY id ${byteOrder(this.db)} LIMIT ${limit} OFFSET ${offset}`,
     );
@@ -81,8 +82,7 @@ export class CampaignRepository {
   }
 
   async get(id: string): Promise<Campaign | null> {
-    const row = await this.db.fetchOne(sql`SELECT * FROM campaigns WHERE id = ${id}`);
-    return row === null ? null : campaignOut(row);
+    return campaignById(this.db, id);
   }
 
   /** The campaign and its signatures (by id); null if absent. */

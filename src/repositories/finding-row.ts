@@ -14,9 +14,11 @@ import {
   oneOf,
   SEVERITIES,
   type Severity,
+  stringItem,
   text,
   textOrNullIn,
 } from "./domain.ts";
+import { rowById } from "./query-parts.ts";
 import { type Instant, instantOut, rowConverter } from "./row-convert.ts";
 import { newId } from "./write-errors.ts";
 
@@ -77,10 +79,9 @@ export const findingOut = rowConverter<Finding>({
   remediation: "nullable",
   detected_at: "instant",
 });
+export const findingById = rowById("findings", findingOut);
 
 export const FINDING_COLUMNS = findingOut.columns;
-
-const stringItem = (field: string, v: unknown) => text(field, v);
 
 /** A checked finding as it is bound: FINDING_COLUMNS as keys, JSON columns as text. */
 export type FindingRecord = Omit<Finding, "evidence" | "ioc_values"> & {

@@ -2,9 +2,19 @@ import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
 import { byteOrder } from "./backend-fragments.ts";
-import { bool, finite, integer, jsonArrayIn, nonEmptyText, text, textOrNullIn } from "./domain.ts";
+import {
+  bool,
+  finite,
+  integer,
+  jsonArrayIn,
+  nonEmptyText,
+  stringItem,
+  text,
+  textOrNullIn,
+} from "./domain.ts";
 import { containsIgnoreCase } from "./like.ts";
 import { type PageOptions, page } from "./paging.ts";
+import { rowById, whereAll } from "./query-parts.ts";
 import { type Instant, rowConverter } from "./row-convert.ts";
 
 export interface Publisher {
@@ -57,7 +67,7 @@ export interface PublisherListOptions extends PageOptions {
   search?: string;
 }
 
-const stringItem = (field: string, v: unknown) => text(field, v);
+const publisherById = rowById("publishers", publisherOut);
 
 export class PublisherRepository {
   constructor(private readonly db: DatabaseBackend) {}
@@ -75,7 +85,7 @@ export class PublisherRepository {
         sql`(${containsIgnoreCase(sql`id`, needle)} OR ${containsIgnoreCase(sql`display_name`, needle)})`,
       );
     }
-    const filter = where.length === 0 ? sql`` : sql` WHERE ${sql.join(where, " AND ")}`;
+    const filter = whereAll(where);
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM publishers${filter} ORDER BY id ${byteOrder(this.db)} LIMIT ${limit} OFFSET ${offset}`,
     );
@@ -83,8 +93,7 @@ export class PublisherRepository {
   }
 
   async get(id: string): Promise<Publisher | null> {
-    const row = await this.db.fetchOne(sql`SELECT * FROM publishers WHERE id = ${id}`);
-    return row === null ? null : publisherOut(row);
+    return publisherById(this.db, id);
   }
 
   /** Inserts, or replaces every column of an existing publisher (defaults for those not given). */

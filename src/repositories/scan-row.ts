@@ -14,12 +14,14 @@ import {
   type ScanStatus,
   SEVERITIES,
   type Severity,
+  stringItem,
   text,
   textOrNullIn,
   VERDICTS,
   type Verdict,
 } from "./domain.ts";
 import type { Finding, NewFinding } from "./finding-row.ts";
+import { rowById } from "./query-parts.ts";
 import { type Instant, rowConverter } from "./row-convert.ts";
 import type { NewUrlAnalysis, UrlAnalysis } from "./url-analysis-row.ts";
 import { newId } from "./write-errors.ts";
@@ -102,12 +104,11 @@ export const scanOut = rowConverter<Scan>({
   duration_ms: "number",
   created_at: "instant",
 });
+export const scanById = rowById("scans", scanOut);
 
 export const SCAN_COLUMNS = scanOut.columns;
 
 export const layerItem = (field: string, v: unknown) => oneOf(field, v, DETECTOR_LAYERS);
-export const stringItem = (field: string, v: unknown) => text(field, v);
-
 /** started_at/completed_at are text columns: a Date becomes ISO-8601, text is kept as given. */
 export function scanTimeText(field: string, value: unknown): string {
   if (value instanceof Date) {

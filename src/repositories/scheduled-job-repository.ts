@@ -20,6 +20,7 @@ import {
   type Verdict,
 } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
+import { rowById } from "./query-parts.ts";
 import { type Instant, rowConverter } from "./row-convert.ts";
 import { guardWrite, newId } from "./write-errors.ts";
 
@@ -47,6 +48,7 @@ const jobOut = rowConverter<ScheduledJob>({
   next_run: "nullableInstant",
   created_at: "instant",
 });
+const jobById = rowById("scheduled_jobs", jobOut);
 
 export interface NewScheduledJob {
   id?: string;
@@ -83,6 +85,7 @@ const runOut = rowConverter<JobRun>({
   started_at: "instant",
   completed_at: "nullableInstant",
 });
+const runById = rowById("job_runs", runOut);
 
 export interface NewJobRun {
   id?: string;
@@ -140,8 +143,7 @@ export class ScheduledJobRepository {
   }
 
   async get(id: string): Promise<ScheduledJob | null> {
-    const row = await this.db.fetchOne(sql`SELECT * FROM scheduled_jobs WHERE id = ${id}`);
-    return row === null ? null : jobOut(row);
+    return jobById(this.db, id);
   }
 
   /** By name, then id; bounded page. */
@@ -233,8 +235,7 @@ export class ScheduledJobRepository {
   }
 
   async getRun(id: string): Promise<JobRun | null> {
-    const row = await this.db.fetchOne(sql`SELECT * FROM job_runs WHERE id = ${id}`);
-    return row === null ? null : runOut(row);
+    return runById(this.db, id);
   }
 
   /** A job's runs, newest first; bounded page. */

@@ -1,4 +1,5 @@
 import type { Category, IocType, PatternType, Severity } from "./domain.ts";
+import { rowById } from "./query-parts.ts";
 import { type Instant, rowConverter } from "./row-convert.ts";
 
 export interface Signature {
@@ -48,3 +49,4 @@ export const signatureOut = rowConverter<Signature>({
   created_at: "instant",
   updated_at: "instant",
 });
+export const signatureById = rowById("signatures", signatureOut);

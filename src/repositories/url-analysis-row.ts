@@ -9,9 +9,11 @@ import {
   int32OrNull,
   jsonArrayIn,
   nonEmptyText,
+  stringItem,
   text,
   textOrNullIn,
 } from "./domain.ts";
+import { rowById } from "./query-parts.ts";
 import { type Instant, rowConverter } from "./row-convert.ts";
 import { newId } from "./write-errors.ts";
 
@@ -58,10 +60,9 @@ export const urlAnalysisOut = rowConverter<UrlAnalysis>({
   domain_reputation: "number",
   fetched_at: "instant",
 });
+export const urlAnalysisById = rowById("url_analysis", urlAnalysisOut);
 
 export const URL_ANALYSIS_COLUMNS = urlAnalysisOut.columns;
-
-const stringItem = (field: string, v: unknown) => text(field, v);
 
 /** Checks one URL analysis and returns its column values, keys in URL_ANALYSIS_COLUMNS order. */
 export function urlAnalysisRecord(scanId: string, u: NewUrlAnalysis, now: string): Row {
