@@ -1,5 +1,6 @@
 // The backend contract: what migrate, the repositories and the service may import from backends/.
 // The concrete backends are opened by storage/ (or imported from src/index.ts by embedders).
+export { BACKEND_NAMES, type BackendName } from "../config/index.ts";
 export * from "./database-backend.ts";
 export {
   CHECK_VIOLATION,

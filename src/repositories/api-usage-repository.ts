@@ -1,5 +1,6 @@
 import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
+import { byteOrder } from "./backend-fragments.ts";
 import { type InstantInput, instantIn, int32OrNull, nonEmptyText, text, textOrNullIn } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
 import { countOf } from "./query-parts.ts";
@@ -36,6 +37,41 @@ export interface NewApiUsage {
 export interface ApiUsageFilter {
   api_key?: string;
   endpoint?: string;
+}
+
+export interface UsageSummaryOptions extends ApiUsageFilter {
+  /** Inclusive lower bound of the window. */
+  since: InstantInput;
+  /** Exclusive upper bound of the window. */
+  until: InstantInput;
+  /** Groups to return, largest first; clamped to 1..MAX_PAGE_SIZE. */
+  limit?: number;
+}
+
+/** Requests in one window for one key, endpoint, method and status. */
+export interface UsageGroup {
+  api_key: string | null;
+  /** The key's name, when the key still exists. */
+  key_name: string | null;
+  endpoint: string;
+  method: string;
+  status_code: number | null;
+  requests: number;
+}
+
+const usageGroupOut = rowConverter<UsageGroup>({
+  api_key: "nullable",
+  key_name: "nullable",
+  endpoint: "value",
+  method: "value",
+  status_code: "number",
+  requests: "number",
+});
+
+export interface UsageSummary {
+  /** Every request in the window (all groups, not only those returned). */
+  total_requests: number;
+  groups: UsageGroup[];
 }
 
 const USAGE_COLUMNS = ["api_key", "endpoint", "method", "status_code", "timestamp"] as const;
@@ -89,6 +125,23 @@ export class ApiUsageRepository {
     );
   }
 
+  /**
+   * Request counts per key, endpoint, method and status over a window, grouped and counted by
+   * the database (the rows never travel), largest groups first. NULL keys (open access) sort as
+   * the empty string, so both backends list groups in one order.
+   */
+  async summary(options: UsageSummaryOptions): Promise<UsageSummary> {
+    const { limit } = page({ limit: options.limit ?? 100 });
+    const where = sql`u.timestamp >= ${instantIn("since", options.since)} AND u.timestamp < ${instantIn("until", options.until)}${this.filter(options, "u.")}`;
+    const [rows, total] = await Promise.all([
+      this.db.fetchAll(
+        sql`SELECT u.api_key AS api_key, MAX(k.name) AS key_name, u.endpoint AS endpoint, u.method AS method, u.status_code AS status_code, COUNT(*) AS requests FROM api_usage u LEFT JOIN api_keys k ON k.id = u.api_key WHERE ${where} GROUP BY u.api_key, u.endpoint, u.method, u.status_code ORDER BY requests DESC, COALESCE(u.api_key, '') ${byteOrder(this.db)}, u.endpoint ${byteOrder(this.db)}, u.method, COALESCE(u.status_code, 0) LIMIT ${limit}`,
+      ),
+      countOf(this.db, sql`SELECT COUNT(*) AS n FROM api_usage u WHERE ${where}`),
+    ]);
+    return { total_requests: total, groups: rows.map(usageGroupOut) };
+  }
+
   /** Newest first; bounded page. */
   async listRecent(options: PageOptions & ApiUsageFilter = {}): Promise<ApiUsage[]> {
     const { limit, offset } = page(options);
@@ -98,10 +151,13 @@ export class ApiUsageRepository {
     return rows.map(usageOut);
   }
 
-  private filter(filter: ApiUsageFilter): SqlQuery {
+  private filter(filter: ApiUsageFilter, prefix = ""): SqlQuery {
     const parts: SqlQuery[] = [];
-    if (filter.api_key !== undefined) parts.push(sql` AND api_key = ${text("api_key", filter.api_key)}`);
-    if (filter.endpoint !== undefined) parts.push(sql` AND endpoint = ${text("endpoint", filter.endpoint)}`);
+    const column = (name: string) => sql.unsafe(`${prefix}${name}`);
+    if (filter.api_key !== undefined)
+      parts.push(sql` AND ${column("api_key")} = ${text("api_key", filter.api_key)}`);
+    if (filter.endpoint !== undefined)
+      parts.push(sql` AND ${column("endpoint")} = ${text("endpoint", filter.endpoint)}`);
     return sql.join(parts, "");
   }
 }

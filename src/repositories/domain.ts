@@ -82,11 +82,16 @@ export function text(field: string, value: unknown, max?: number): string {
   if (max !== undefined && tooLong(value, max)) {
     throw new ValidationError(field, `${field} must be at most ${max} characters`);
   }
-  // Both drivers store text as UTF-8, where a lone surrogate becomes U+FFFD: replacing it here
-  // makes what a write returns equal what a read returns, and keeps PostgreSQL's json bulk route
-  // (whose parser refuses a lone-surrogate escape) able to carry every value. Free for the
-  // common case: a Latin-1 string cannot hold a surrogate and is answered without a scan.
-  return value.isWellFormed() ? value : value.toWellFormed();
+  // Both drivers store text as UTF-8, where a lone surrogate would become U+FFFD: two different
+  // ids would then collide, and what a write returns would differ from what a read returns.
+  // Refused, not repaired. Free for the common case: a Latin-1 string holds no surrogate.
+  if (!value.isWellFormed()) {
+    throw new ValidationError(
+      field,
+      `${field} must be valid Unicode (it holds an unpaired UTF-16 surrogate)`,
+    );
+  }
+  return value;
 }
 
 export function nonEmptyText(field: string, value: unknown, max?: number): string {
@@ -121,7 +126,15 @@ export function int32OrNull(field: string, value: unknown): number | null {
   return n;
 }
 
+/**
+ * REAL columns. SQLite binds an integral double as an INTEGER, and one beyond 2^53 could not come
+ * back exact (the backend refuses it); every double that large is integral, so the bound
+ * ±(2^53 - 1) refuses exactly those, on both backends alike.
+ */
 export function finite(field: string, value: unknown, min = -Infinity, max = Infinity): number {
+  if (typeof value === "number" && Number.isFinite(value) && Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+    throw new ValidationError(field, `${field} must be within ±(2^53 - 1); got ${describe(value)}`);
+  }
   if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
     const range = Number.isFinite(min) && Number.isFinite(max) ? ` between ${min} and ${max}` : "";
     throw new ValidationError(field, `${field} must be a finite number${range}; got ${describe(value)}`);

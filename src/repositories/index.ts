@@ -25,10 +25,11 @@ export {
 } from "./domain.ts";
 export * from "./finding-repository.ts";
 export type { Finding, NewFinding } from "./finding-row.ts";
-export { MAX_PAGE_SIZE, type PageOptions } from "./paging.ts";
+export { type CappedTotal, MAX_PAGE_SIZE, type PageOptions, TOTAL_COUNT_CAP } from "./paging.ts";
 export * from "./publisher-repository.ts";
 export * from "./repositories.ts";
 export type { Instant } from "./row-convert.ts";
+export type { ScanCursor, ScanFilter, ScanPage, ScanPageOptions } from "./scan-listing.ts";
 export * from "./scan-repository.ts";
 export type { NewScan, NewScanWithDetails, Scan, ScanStatusChanges, ScanWithDetails } from "./scan-row.ts";
 export * from "./scheduled-job-repository.ts";

@@ -1,4 +1,6 @@
+import type { DatabaseBackend } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
+import { type SqlQuery, sql } from "../sql/index.ts";
 
 /** No listing returns more than this many rows in one call, whatever the caller asks. */
 export const MAX_PAGE_SIZE = 500;
@@ -26,4 +28,28 @@ export function page(options: PageOptions | undefined, defaultLimit = DEFAULT_PA
     throw new ValidationError("offset", "offset must be a non-negative integer");
   }
   return { limit: Math.min(Math.max(limit, 1), MAX_PAGE_SIZE), offset };
+}
+
+/**
+ * Totals are counted up to this many rows and no further, so a page costs the same on a table
+ * of a thousand rows and of a hundred million (a full COUNT(*) reads every matching row).
+ */
+export const TOTAL_COUNT_CAP = 10_000;
+
+export interface CappedTotal {
+  /** Rows matching the filter; TOTAL_COUNT_CAP when there are more than that. */
+  total: number;
+  /** False when more than TOTAL_COUNT_CAP rows match (then `total` reads "at least"). */
+  total_exact: boolean;
+}
+
+/** Counts the rows of `fromWhere` (a `FROM … WHERE …` fragment) up to TOTAL_COUNT_CAP. */
+export async function cappedCount(db: DatabaseBackend, fromWhere: SqlQuery): Promise<CappedTotal> {
+  const row = await db.fetchOne<{ n: unknown }>(
+    sql`SELECT COUNT(*) AS n FROM (SELECT 1 AS one ${fromWhere} LIMIT ${TOTAL_COUNT_CAP + 1}) AS capped`,
+  );
+  const n = Number(row?.n ?? 0);
+  return n > TOTAL_COUNT_CAP
+    ? { total: TOTAL_COUNT_CAP, total_exact: false }
+    : { total: n, total_exact: true };
 }

@@ -11,7 +11,6 @@ import {
   SEVERITIES,
   stringItem,
   VERDICTS,
-  type Verdict,
 } from "./domain.ts";
 import { FINDING_COLUMNS } from "./finding-row.ts";
 import { compareByInstantThenId } from "./ordering.ts";
@@ -19,6 +18,13 @@ import { type PageOptions, page } from "./paging.ts";
 import { countOf, whereAll } from "./query-parts.ts";
 import { toDbInstant } from "./row-convert.ts";
 import { findingRecords, loadDetails, storedFindings, urlAnalysisRecords } from "./scan-details.ts";
+import {
+  listScanPage,
+  type ScanFilter,
+  type ScanPage,
+  type ScanPageOptions,
+  scanFilterSql,
+} from "./scan-listing.ts";
 import {
   layerItem,
   type NewScan,
@@ -35,10 +41,7 @@ import {
 import { URL_ANALYSIS_COLUMNS, urlAnalysisOut } from "./url-analysis-row.ts";
 import { guardWrite } from "./write-errors.ts";
 
-export interface ScanListOptions extends PageOptions {
-  verdict?: Verdict;
-  status?: ScanStatus;
-}
+export interface ScanListOptions extends PageOptions, ScanFilter {}
 
 const byFetchedAtThenId = compareByInstantThenId("fetched_at");
 
@@ -101,7 +104,7 @@ export class ScanRepository {
     const { limit, offset } = page(options);
     // The unfiltered listing is the hot one: a text built once per dialect, not a nested template.
     const rows =
-      options.verdict === undefined && options.status === undefined
+      scanFilterSql(options).length === 0
         ? await this.db.fetchAll(RECENT(this.db)([limit, offset]))
         : await this.db.fetchAll(
             sql`SELECT * FROM scans${this.filter(options)} ORDER BY created_at DESC, id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
@@ -109,7 +112,15 @@ export class ScanRepository {
     return rows.map(scanOut);
   }
 
-  async count(options: Pick<ScanListOptions, "verdict" | "status"> = {}): Promise<number> {
+  /**
+   * A page for listings that go deep: keyset continuation (`after`), filters, and a total that
+   * stops counting at TOTAL_COUNT_CAP. Offset still works, at its usual cost.
+   */
+  async listPage(options: ScanPageOptions = {}): Promise<ScanPage> {
+    return listScanPage(this.db, options);
+  }
+
+  async count(options: ScanFilter = {}): Promise<number> {
     return countOf(this.db, sql`SELECT COUNT(*) AS n FROM scans${this.filter(options)}`);
   }
 
@@ -147,12 +158,7 @@ export class ScanRepository {
     return rowCount > 0;
   }
 
-  private filter(options: Pick<ScanListOptions, "verdict" | "status">): SqlQuery {
-    const where: SqlQuery[] = [];
-    if (options.verdict !== undefined)
-      where.push(sql`verdict = ${oneOf("verdict", options.verdict, VERDICTS)}`);
-    if (options.status !== undefined)
-      where.push(sql`status = ${oneOf("status", options.status, SCAN_STATUSES)}`);
-    return whereAll(where);
+  private filter(options: ScanFilter): SqlQuery {
+    return whereAll(scanFilterSql(options));
   }
 }

@@ -2,7 +2,10 @@ import type { Server } from "bun";
 import { authenticate, authorize, type Principal } from "./auth.ts";
 import { errorResponse } from "./error-response.ts";
 import { HttpError } from "./http-error.ts";
+import { checkPathParams } from "./path-params.ts";
 import type { Permission } from "./permissions.ts";
+import type { RouteDoc } from "./route-doc.ts";
+import { invalidFields, queryObject } from "./schemas/parse.ts";
 import type { ServiceApp } from "./service-app.ts";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
@@ -21,8 +24,17 @@ export interface RequestContext {
 export interface MethodSpec {
   /** null: no key needed, ever (health and readiness probes). */
   permission: Permission | null;
+  /** What it takes and answers, for the OpenAPI document; with it, undeclared query keys are refused. */
+  doc?: RouteDoc;
   handle(rc: RequestContext): Promise<Response>;
 }
+
+export type MethodSpecs = Partial<Record<Method, MethodSpec>>;
+
+/** A path's handler, with its methods kept for the route table's readers (the OpenAPI document). */
+export type Endpoint = ((req: BunRequestLike, server: ServerLike) => Promise<Response>) & {
+  readonly methods: MethodSpecs;
+};
 
 /** Who calls a route that needs no key (health, readiness): never stored, never trusted. */
 const NO_KEY_NEEDED: Principal = Object.freeze({ actor: "anonymous", role: "readonly", keyId: null });
@@ -35,9 +47,9 @@ type ServerLike = Pick<Server<undefined>, "requestIP">;
  * permission, error-to-JSON mapping, and a usage count. The count is recorded after the
  * response is decided and written later in a batch, so it never delays the answer.
  */
-export function endpoint(app: ServiceApp, methods: Partial<Record<Method, MethodSpec>>) {
+export function endpoint(app: ServiceApp, methods: MethodSpecs): Endpoint {
   const allow = Object.keys(methods).join(", ");
-  return async (req: BunRequestLike, server: ServerLike): Promise<Response> => {
+  const handler = async (req: BunRequestLike, server: ServerLike): Promise<Response> => {
     const url = new URL(req.url);
     let principal: Principal | null = null;
     let response: Response;
@@ -52,11 +64,14 @@ export function endpoint(app: ServiceApp, methods: Partial<Record<Method, Method
         principal = await authenticate(req, app.keys, app.openMode);
         authorize(principal, spec.permission);
       }
+      const params = req.params ?? {};
+      checkPathParams(url, params);
+      if (spec.doc !== undefined && spec.doc.query === undefined && url.search.length > 1) refuseQuery(url);
       let ip: string | undefined;
       response = await spec.handle({
         req,
         url,
-        params: req.params ?? {},
+        params,
         principal: principal ?? NO_KEY_NEEDED,
         // Looked up only when read (audit rows): most requests never need it, and it is not free.
         get ip() {
@@ -73,6 +88,7 @@ export function endpoint(app: ServiceApp, methods: Partial<Record<Method, Method
     if (keyId !== null && response.status < 400) app.noteKeyUsed(keyId);
     return response;
   };
+  return Object.assign(handler, { methods });
 }
 
 /** Unknown paths still answer in the JSON error shape, and still count as usage. */
@@ -85,4 +101,10 @@ export function notFoundHandler(app: ServiceApp) {
     app.recordUsage(null, url.pathname, req.method, response.status);
     return response;
   };
+}
+
+/** A route that takes no query parameters names each one given as unknown. */
+function refuseQuery(url: URL): void {
+  const keys = Object.keys(queryObject(url));
+  if (keys.length > 0) throw invalidFields(keys.map((path) => ({ path, message: "is not a known field" })));
 }

@@ -8,6 +8,7 @@ import {
 } from "../errors/index.ts";
 import { HttpError } from "./http-error.ts";
 import { errorBody, json } from "./json.ts";
+import { summarize } from "./validation/field-problem.ts";
 
 export type ErrorLogger = (line: string) => void;
 
@@ -21,11 +22,11 @@ const defaultLogger: ErrorLogger = (line) => console.error(line);
  */
 export function errorResponse(error: unknown, log: ErrorLogger = defaultLogger): Response {
   if (error instanceof HttpError) {
-    return json(errorBody(error.code, error.message), error.status, error.headers);
+    return json(errorBody(error.code, error.message, error.fields), error.status, error.headers);
   }
   if (error instanceof ValidationError) {
-    const message = error.message.includes(error.field) ? error.message : `${error.field}: ${error.message}`;
-    return json(errorBody("VALIDATION_ERROR", message), 400);
+    const fields = [{ path: error.field, message: fieldMessage(error) }];
+    return json(errorBody("VALIDATION_ERROR", summarize(fields), fields), 400);
   }
   if (error instanceof NotFoundError) return json(errorBody("NOT_FOUND", error.message), 404);
   if (error instanceof ConflictError) return json(errorBody("CONFLICT", error.message), 409);
@@ -38,6 +39,15 @@ export function errorResponse(error: unknown, log: ErrorLogger = defaultLogger):
   }
   log(`unexpected error while handling a request: ${describe(error)}`);
   return json(errorBody("INTERNAL_ERROR", "Internal server error."), 500);
+}
+
+/** Repository messages start with the field's name ("target must be…"); the path says it already. */
+function fieldMessage(error: ValidationError): string {
+  const m = error.message;
+  for (const prefix of [`${error.field}: `, `${error.field} `]) {
+    if (m.startsWith(prefix)) return m.slice(prefix.length);
+  }
+  return m;
 }
 
 function describe(error: unknown): string {

@@ -1,18 +1,30 @@
+import type { FieldProblem } from "./validation/field-problem.ts";
+
 /**
  * An error that already knows its HTTP answer. Thrown by the HTTP layer itself (body too large,
- * missing key, unknown route); errors from the layers below are translated in error-response.ts.
+ * missing key, unknown route, invalid fields); errors from the layers below are translated in
+ * error-response.ts.
  */
 export class HttpError extends Error {
   override readonly name = "HttpError";
   readonly status: number;
   readonly code: string;
   readonly headers: Record<string, string>;
+  /** Every invalid field, for validation errors. */
+  readonly fields: FieldProblem[] | undefined;
 
-  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+    fields?: FieldProblem[],
+  ) {
     super(message);
     this.status = status;
     this.code = code;
     this.headers = headers;
+    this.fields = fields;
   }
 }
 

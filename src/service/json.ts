@@ -1,3 +1,5 @@
+import type { FieldProblem } from "./validation/field-problem.ts";
+
 /** Every JSON answer carries these; one frozen object instead of a new one per response. */
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   "content-type": "application/json; charset=utf-8",
@@ -16,6 +18,10 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
   });
 }
 
-export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
-  return { error: { code, message } };
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: FieldProblem[] };
+}
+
+export function errorBody(code: string, message: string, fields?: FieldProblem[]): ErrorBody {
+  return fields === undefined ? { error: { code, message } } : { error: { code, message, fields } };
 }

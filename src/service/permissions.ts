@@ -17,13 +17,17 @@ export const PERMISSIONS = [
   "publishers:read",
   "audit:read",
   "keys:manage",
+  "usage:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** Keys and who uses them with what: for admins alone. */
+const ADMIN_ONLY: readonly Permission[] = ["keys:manage", "usage:read"];
+
 export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   admin: new Set(PERMISSIONS),
-  // Everything but managing keys; publishers are threat intelligence next to campaigns.
-  analyst: new Set<Permission>(PERMISSIONS.filter((p) => p !== "keys:manage")),
+  // Everything but the admin-only; publishers are threat intelligence next to campaigns.
+  analyst: new Set<Permission>(PERMISSIONS.filter((p) => !ADMIN_ONLY.includes(p))),
   scanner: new Set<Permission>(["scans:read", "scans:write"]),
   readonly: new Set<Permission>(["scans:read", "audit:read"]),
 };

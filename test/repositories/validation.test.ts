@@ -106,6 +106,27 @@ const CASES: Case[] = [
     run: (r) => r.scans.saveScan(scan(uid("s"), { risk_score: Number.MAX_SAFE_INTEGER + 1 })),
   },
   {
+    name: "target with a lone surrogate (would be stored as U+FFFD)",
+    field: "target",
+    table: "scans",
+    run: (r) => r.scans.saveScan(scan(uid("s"), { target: "skills/\ud800/SKILL.md" })),
+  },
+  {
+    name: "finding evidence item with a lone surrogate",
+    field: "evidence[0]",
+    table: "findings",
+    run: (r) => r.scans.saveScan(scan(uid("s"), { findings: [finding(uid("f"), { evidence: ["\udbff"] })] })),
+  },
+  {
+    name: "domain_reputation beyond 2^53 (SQLite cannot bind it exactly)",
+    field: "domain_reputation",
+    table: "url_analysis",
+    run: (r) =>
+      r.scans.saveScan(
+        scan(uid("s"), { url_analysis: [urlAnalysis(uid("u"), { domain_reputation: 1e308 })] }),
+      ),
+  },
+  {
     name: "missing target",
     field: "target",
     table: "scans",

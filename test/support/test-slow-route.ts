@@ -16,6 +16,16 @@ export function testSlowRoutes(app: ServiceApp) {
     "/api/v1/test/slow": endpoint(app, {
       GET: {
         permission: null,
+        doc: {
+          summary: "Test only: answers after a delay (mounted for shutdown tests)",
+          query: slowQuery,
+          responses: {
+            200: {
+              description: "Slept",
+              schema: z.object({ slept_ms: z.number().int(), database: z.boolean() }),
+            },
+          },
+        },
         async handle({ url }) {
           const { ms } = parseOrThrow(slowQuery, queryObject(url), "query");
           // Tests wait for this line before signalling, so the request is known to be in flight.

@@ -1,6 +1,7 @@
 import { probeDatabase } from "../database-probe.ts";
 import { endpoint } from "../endpoint.ts";
 import { errorBody, json } from "../json.ts";
+import * as out from "../schemas/responses.ts";
 import type { ServiceApp } from "../service-app.ts";
 
 /** Probes answer without a key: orchestrators and load balancers call them anonymously. */
@@ -9,6 +10,10 @@ export function healthRoutes(app: ServiceApp) {
     "/api/v1/health": endpoint(app, {
       GET: {
         permission: null,
+        doc: {
+          summary: "Liveness: the process serves; names the backend and schema version",
+          responses: { 200: { description: "Alive", schema: out.healthOut } },
+        },
         async handle() {
           const backend = app.backend;
           const body: Record<string, unknown> = {
@@ -27,6 +32,13 @@ export function healthRoutes(app: ServiceApp) {
     "/api/v1/ready": endpoint(app, {
       GET: {
         permission: null,
+        doc: {
+          summary: "Readiness: 200 while the database answers, else 503",
+          responses: {
+            200: { description: "Ready", schema: out.readyOut },
+            503: { description: "The database does not answer", schema: out.errorOut },
+          },
+        },
         async handle() {
           const result = await probeDatabase(app.backend, app.readyTimeoutMs);
           if (result.ready) return json({ status: "ready" });

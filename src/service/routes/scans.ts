@@ -1,18 +1,48 @@
 import { endpoint } from "../endpoint.ts";
 import { json } from "../json.ts";
 import { readJsonBody } from "../read-body.ts";
-import { itemRoute, listRoute } from "../read-routes.ts";
+import { itemRoute, queryRoute } from "../read-routes.ts";
+import { decodeCursor, encodeCursor } from "../scan-cursor.ts";
 import { scanJson } from "../scan-json.ts";
 import { parseOrThrow } from "../schemas/parse.ts";
+import * as out from "../schemas/responses.ts";
 import { scanInput, scanListQuery } from "../schemas/scan.ts";
 import type { ServiceApp } from "../service-app.ts";
 
 export function scanRoutes(app: ServiceApp) {
   return {
     "/api/v1/scans": endpoint(app, {
-      GET: listRoute("scans:read", scanListQuery, "scans", (query) => app.repos.scans.listRecent(query)),
+      GET: queryRoute(
+        "scans:read",
+        {
+          summary: "List scans, newest first",
+          description:
+            "Filters combine. Page with `cursor` (the previous page's next_cursor: the same cost on every page) or with `offset` (kept for compatibility; deep offsets cost more). `total` counts up to 10,000.",
+          query: scanListQuery,
+          responses: { 200: { description: "A page of scans", schema: out.scanListOut } },
+        },
+        async ({ cursor, ...query }) => {
+          const after = cursor === undefined ? undefined : (decodeCursor(cursor) ?? undefined);
+          const page = await app.repos.scans.listPage({ ...query, after });
+          return {
+            scans: page.scans,
+            count: page.scans.length,
+            total: page.total,
+            total_exact: page.total_exact,
+            next_cursor: page.next === null ? null : encodeCursor(page.next),
+            limit: query.limit,
+            offset: query.offset,
+          };
+        },
+      ),
       POST: {
         permission: "scans:write",
+        doc: {
+          summary: "Store a scan with its findings and URL analyses (one transaction)",
+          body: scanInput,
+          responses: { 201: { description: "The scan as stored", schema: out.scanWithDetailsOut } },
+          errors: [409, 413, 415],
+        },
         async handle(rc) {
           const input = parseOrThrow(scanInput, await readJsonBody(rc.req));
           const stored = await app.change(rc, async (repos) => {
@@ -37,7 +67,17 @@ export function scanRoutes(app: ServiceApp) {
       },
     }),
     "/api/v1/scans/:id": endpoint(app, {
-      GET: itemRoute("scans:read", "Scan", (id) => app.repos.scans.getScanWithDetails(id), scanJson),
+      GET: itemRoute(
+        "scans:read",
+        {
+          summary: "One scan with its findings (most severe first) and URL analyses",
+          responses: { 200: { description: "The scan", schema: out.scanWithDetailsOut } },
+          errors: [404],
+        },
+        "Scan",
+        (id) => app.repos.scans.getScanWithDetails(id),
+        scanJson,
+      ),
     }),
   };
 }

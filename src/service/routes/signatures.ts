@@ -5,6 +5,7 @@ import { json } from "../json.ts";
 import { readJsonBody } from "../read-body.ts";
 import { itemRoute, listRoute } from "../read-routes.ts";
 import { parseOrThrow } from "../schemas/parse.ts";
+import * as out from "../schemas/responses.ts";
 import { checkPattern, signatureCreate, signatureListQuery, signatureUpdate } from "../schemas/signature.ts";
 import type { ServiceApp } from "../service-app.ts";
 
@@ -22,11 +23,24 @@ async function checkCampaign(repos: Repositories, campaignId: string | null | un
 export function signatureRoutes(app: ServiceApp) {
   return {
     "/api/v1/signatures": endpoint(app, {
-      GET: listRoute("signatures:read", signatureListQuery, "signatures", (query) =>
-        app.repos.signatures.list(query),
+      GET: listRoute(
+        "signatures:read",
+        {
+          summary: "List detection signatures",
+          query: signatureListQuery,
+          responses: { 200: { description: "Signatures", schema: out.signatureListOut } },
+        },
+        "signatures",
+        (query) => app.repos.signatures.list(query),
       ),
       POST: {
         permission: "signatures:write",
+        doc: {
+          summary: "Create a signature (audited)",
+          body: signatureCreate,
+          responses: { 201: { description: "The signature as stored", schema: out.signatureOut } },
+          errors: [409, 413, 415],
+        },
         async handle(rc) {
           const input = parseOrThrow(signatureCreate, await readJsonBody(rc.req));
           const created = await app.change(rc, async (repos) => {
@@ -47,9 +61,24 @@ export function signatureRoutes(app: ServiceApp) {
       },
     }),
     "/api/v1/signatures/:id": endpoint(app, {
-      GET: itemRoute("signatures:read", "Signature", (id) => app.repos.signatures.get(id)),
+      GET: itemRoute(
+        "signatures:read",
+        {
+          summary: "One signature",
+          responses: { 200: { description: "The signature", schema: out.signatureOut } },
+          errors: [404],
+        },
+        "Signature",
+        (id) => app.repos.signatures.get(id),
+      ),
       PUT: {
         permission: "signatures:write",
+        doc: {
+          summary: "Change some of a signature's fields (audited)",
+          body: signatureUpdate,
+          responses: { 200: { description: "The signature after the change", schema: out.signatureOut } },
+          errors: [404, 413, 415],
+        },
         async handle(rc) {
           const id = rc.params.id ?? "";
           const changes = parseOrThrow(signatureUpdate, await readJsonBody(rc.req));
@@ -79,6 +108,11 @@ export function signatureRoutes(app: ServiceApp) {
       },
       DELETE: {
         permission: "signatures:write",
+        doc: {
+          summary: "Delete a signature (audited)",
+          responses: { 204: { description: "Deleted", schema: null } },
+          errors: [404],
+        },
         async handle(rc) {
           const id = rc.params.id ?? "";
           await app.change(rc, async (repos) => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { endpoint } from "../endpoint.ts";
 import { itemRoute, listRoute } from "../read-routes.ts";
+import * as out from "../schemas/responses.ts";
 import type { ServiceApp } from "../service-app.ts";
 
 const campaignListQuery = z.strictObject({
@@ -13,15 +14,40 @@ const campaignListQuery = z.strictObject({
 export function threatIntelRoutes(app: ServiceApp) {
   return {
     "/api/v1/campaigns": endpoint(app, {
-      GET: listRoute("campaigns:read", campaignListQuery, "campaigns", (query) =>
-        app.repos.campaigns.list(query),
+      GET: listRoute(
+        "campaigns:read",
+        {
+          summary: "List threat campaigns",
+          query: campaignListQuery,
+          responses: { 200: { description: "Campaigns", schema: out.campaignListOut } },
+        },
+        "campaigns",
+        (query) => app.repos.campaigns.list(query),
       ),
     }),
     "/api/v1/campaigns/:id": endpoint(app, {
-      GET: itemRoute("campaigns:read", "Campaign", (id) => app.repos.campaigns.getWithSignatures(id)),
+      GET: itemRoute(
+        "campaigns:read",
+        {
+          summary: "One campaign with its signatures",
+          responses: { 200: { description: "The campaign", schema: out.campaignWithSignaturesOut } },
+          errors: [404],
+        },
+        "Campaign",
+        (id) => app.repos.campaigns.getWithSignatures(id),
+      ),
     }),
     "/api/v1/publishers/:id": endpoint(app, {
-      GET: itemRoute("publishers:read", "Publisher", (id) => app.repos.publishers.get(id)),
+      GET: itemRoute(
+        "publishers:read",
+        {
+          summary: "One skill publisher",
+          responses: { 200: { description: "The publisher", schema: out.publisherOut } },
+          errors: [404],
+        },
+        "Publisher",
+        (id) => app.repos.publishers.get(id),
+      ),
     }),
   };
 }

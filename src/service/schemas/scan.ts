@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { COLUMN_LIMITS } from "../../repositories/index.ts";
+import { decodeCursor } from "../scan-cursor.ts";
 import {
   category,
   detectorLayer,
@@ -35,6 +36,14 @@ export const findingInput = z.strictObject({
   detected_at: z.iso.datetime({ offset: true }).optional(),
 });
 
+/**
+ * A REAL column takes any finite double on PostgreSQL, but SQLite binds an integral double as an
+ * INTEGER, and one beyond 2^53 cannot come back exact, so the backend refuses it. Every double
+ * of that size is integral: bounding the value at ±(2^53 - 1) refuses exactly those, with the
+ * field named, on both backends alike.
+ */
+const storableReal = z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+
 /** A URL analysis inside a scan: the url_analysis columns without scan_id. */
 export const urlAnalysisInput = z.strictObject({
   id: id.optional(),
@@ -45,7 +54,7 @@ export const urlAnalysisInput = z.strictObject({
   redirect_chain: stringList.optional(),
   is_malicious: z.boolean().optional(),
   risk_indicators: stringList.optional(),
-  domain_reputation: z.number().nullable().optional(),
+  domain_reputation: storableReal.nullable().optional(),
   fetched_at: z.iso.datetime({ offset: true }).optional(),
 });
 
@@ -109,9 +118,30 @@ export const scanInput = z
     });
   });
 
-export const scanListQuery = z.strictObject({
-  limit: pageLimit(50),
-  offset: pageOffset,
-  verdict: verdict.optional(),
-  status: scanStatus.optional(),
-});
+export type ScanInput = z.infer<typeof scanInput>;
+
+export const scanListQuery = z
+  .strictObject({
+    limit: pageLimit(50),
+    offset: pageOffset,
+    cursor: z
+      .string()
+      .max(2048)
+      .optional()
+      .describe("Where to continue: the next_cursor of the previous page (opaque)."),
+    verdict: verdict.optional(),
+    status: scanStatus.optional(),
+    target: boundedTarget.optional().describe("Scans of exactly this target."),
+    severity: severity.optional().describe("Scans whose overall_severity is this."),
+    from: z.iso.datetime({ offset: true }).optional().describe("created_at at or after this instant."),
+    to: z.iso.datetime({ offset: true }).optional().describe("created_at before this instant."),
+  })
+  .superRefine((q, ctx) => {
+    if (q.cursor !== undefined && q.offset > 0)
+      ctx.addIssue({ code: "custom", path: ["cursor"], message: "cannot be combined with offset" });
+    if (q.cursor !== undefined && decodeCursor(q.cursor) === null)
+      ctx.addIssue({ code: "custom", path: ["cursor"], message: "is not a cursor this service handed out" });
+    if (q.from !== undefined && q.to !== undefined && Date.parse(q.from) > Date.parse(q.to))
+      ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before from" });
+  });
+export type ScanListQuery = z.infer<typeof scanListQuery>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { COLUMN_LIMITS } from "../../repositories/index.ts";
-import { HttpError } from "../http-error.ts";
 import { category, id, iocType, pageLimit, pageOffset, patternType, severity, text } from "./domain.ts";
+import { invalidFields } from "./parse.ts";
 
 const signatureFields = {
   name: text(COLUMN_LIMITS.signatures.name).min(1),
@@ -22,7 +22,7 @@ export function checkPattern(type: string, value: string): void {
   try {
     new RegExp(value);
   } catch {
-    throw new HttpError(400, "VALIDATION_ERROR", "pattern_value: is not a valid regular expression");
+    throw invalidFields([{ path: "pattern_value", message: "is not a valid regular expression" }]);
   }
 }
 

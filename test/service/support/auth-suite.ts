@@ -32,6 +32,7 @@ const EXPECTED: Record<Role, readonly Permission[]> = {
     "publishers:read",
     "audit:read",
     "keys:manage",
+    "usage:read",
   ],
   analyst: [
     "scans:read",
@@ -143,6 +144,15 @@ function authTests(open: () => Promise<DatabaseBackend>): void {
       run: async (a) => a.get(`/publishers/${encodeURIComponent(await somePublisher())}`),
     },
     { name: "GET /audit", permission: "audit:read", ok: 200, audited: false, run: (a) => a.get("/audit") },
+    { name: "GET /usage", permission: "usage:read", ok: 200, audited: false, run: (a) => a.get("/usage") },
+    { name: "GET /keys", permission: "keys:manage", ok: 200, audited: false, run: (a) => a.get("/keys") },
+    {
+      name: "DELETE /keys/:id",
+      permission: "keys:manage",
+      ok: 200,
+      audited: true,
+      run: async (a) => a.delete(`/keys/${await freshKey()}`),
+    },
     {
       name: "POST /keys",
       permission: "keys:manage",
@@ -155,6 +165,16 @@ function authTests(open: () => Promise<DatabaseBackend>): void {
   async function freshSignature(): Promise<string> {
     const sig = await new SignatureRepository(backend).create(signatureBody() as never);
     return sig.id;
+  }
+  async function activeKeys(): Promise<number> {
+    return new ApiKeyRepository(backend).countActive();
+  }
+  async function freshKey(): Promise<string> {
+    const { record } = await new ApiKeyRepository(backend).create({
+      name: uniqueId("doomed"),
+      role: "readonly",
+    });
+    return record.id;
   }
   async function somePublisher(): Promise<string> {
     const row = await backend.fetchOne<{ id: string }>("SELECT id FROM publishers ORDER BY id LIMIT 1");
@@ -193,7 +213,7 @@ function authTests(open: () => Promise<DatabaseBackend>): void {
     expect(seeded.status).toBe(201);
     scanId = seeded.body.id as string;
     // Keys last: the first key created ends open mode.
-    for (const route of routes.filter((r) => r.name !== "POST /keys")) {
+    for (const route of routes.filter((r) => !r.name.includes("/keys"))) {
       const res = await route.run(anon);
       expect({ route: route.name, status: res.status }).toEqual({ route: route.name, status: route.ok });
     }
@@ -236,6 +256,7 @@ function authTests(open: () => Promise<DatabaseBackend>): void {
     for (const route of routes) {
       for (const client of [anon, wrong]) {
         const before = await tableCounts(backend);
+        const revokedBefore = before.api_keys! - (await activeKeys());
         const res = await route.run(client);
         const expected = route.permission === null ? route.ok : 401;
         expect({ route: route.name, status: res.status }).toEqual({ route: route.name, status: expected });
@@ -245,7 +266,9 @@ function authTests(open: () => Promise<DatabaseBackend>): void {
           // Fixtures made by the route case itself (a signature to delete) aside, nothing changes.
           expect(after.audit_log).toBe(before.audit_log!);
           expect(after.scans).toBe(before.scans!);
-          expect(after.api_keys).toBe(before.api_keys!);
+          // A key made to be deleted is such a fixture; none is deleted or made through HTTP.
+          expect(after.api_keys).toBe(before.api_keys! + (route.name === "DELETE /keys/:id" ? 1 : 0));
+          expect(await activeKeys()).toBe(after.api_keys! - revokedBefore);
         }
       }
     }
