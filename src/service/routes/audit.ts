@@ -1,5 +1,5 @@
 import { endpoint } from "../endpoint.ts";
-import { queryRoute } from "../read-routes.ts";
+import { queryRoute } from "../route-shapes.ts";
 import { auditQuery } from "../schemas/audit.ts";
 import * as out from "../schemas/responses.ts";
 import type { ServiceApp } from "../service-app.ts";

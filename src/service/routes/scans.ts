@@ -1,10 +1,8 @@
 import { endpoint } from "../endpoint.ts";
 import { json } from "../json.ts";
-import { readJsonBody } from "../read-body.ts";
-import { itemRoute, queryRoute } from "../read-routes.ts";
+import { bodyRoute, itemRoute, queryRoute } from "../route-shapes.ts";
 import { decodeCursor, encodeCursor } from "../scan-cursor.ts";
 import { scanJson } from "../scan-json.ts";
-import { parseOrThrow } from "../schemas/parse.ts";
 import * as out from "../schemas/responses.ts";
 import { scanInput, scanListQuery } from "../schemas/scan.ts";
 import type { ServiceApp } from "../service-app.ts";
@@ -35,16 +33,15 @@ export function scanRoutes(app: ServiceApp) {
           };
         },
       ),
-      POST: {
-        permission: "scans:write",
-        doc: {
+      POST: bodyRoute(
+        "scans:write",
+        {
           summary: "Store a scan with its findings and URL analyses (one transaction)",
           body: scanInput,
           responses: { 201: { description: "The scan as stored", schema: out.scanWithDetailsOut } },
           errors: [409, 413, 415],
         },
-        async handle(rc) {
-          const input = parseOrThrow(scanInput, await readJsonBody(rc.req));
+        async (input, rc) => {
           const stored = await app.change(rc, async (repos) => {
             const scan = await repos.scans.saveScan(input);
             return {
@@ -64,20 +61,15 @@ export function scanRoutes(app: ServiceApp) {
           });
           return json(scanJson(stored), 201, { location: `/api/v1/scans/${encodeURIComponent(stored.id)}` });
         },
-      },
+      ),
     }),
     "/api/v1/scans/:id": endpoint(app, {
-      GET: itemRoute(
-        "scans:read",
-        {
-          summary: "One scan with its findings (most severe first) and URL analyses",
-          responses: { 200: { description: "The scan", schema: out.scanWithDetailsOut } },
-          errors: [404],
-        },
-        "Scan",
-        (id) => app.repos.scans.getScanWithDetails(id),
-        scanJson,
-      ),
+      GET: itemRoute("scans:read", "Scan", {
+        summary: "One scan with its findings (most severe first) and URL analyses",
+        schema: out.scanWithDetailsOut,
+        get: (id) => app.repos.scans.getScanWithDetails(id),
+        view: scanJson,
+      }),
     }),
   };
 }

@@ -2,9 +2,7 @@ import { NotFoundError, ValidationError } from "../../errors/index.ts";
 import type { Repositories } from "../../repositories/index.ts";
 import { endpoint } from "../endpoint.ts";
 import { json } from "../json.ts";
-import { readJsonBody } from "../read-body.ts";
-import { itemRoute, listRoute } from "../read-routes.ts";
-import { parseOrThrow } from "../schemas/parse.ts";
+import { bodyRoute, itemRoute, listRoute } from "../route-shapes.ts";
 import * as out from "../schemas/responses.ts";
 import { checkPattern, signatureCreate, signatureListQuery, signatureUpdate } from "../schemas/signature.ts";
 import type { ServiceApp } from "../service-app.ts";
@@ -33,16 +31,15 @@ export function signatureRoutes(app: ServiceApp) {
         "signatures",
         (query) => app.repos.signatures.list(query),
       ),
-      POST: {
-        permission: "signatures:write",
-        doc: {
+      POST: bodyRoute(
+        "signatures:write",
+        {
           summary: "Create a signature (audited)",
           body: signatureCreate,
           responses: { 201: { description: "The signature as stored", schema: out.signatureOut } },
           errors: [409, 413, 415],
         },
-        async handle(rc) {
-          const input = parseOrThrow(signatureCreate, await readJsonBody(rc.req));
+        async (input, rc) => {
           const created = await app.change(rc, async (repos) => {
             await checkCampaign(repos, input.campaign_id);
             const signature = await repos.signatures.create(input);
@@ -58,30 +55,24 @@ export function signatureRoutes(app: ServiceApp) {
           });
           return json(created, 201, { location: `/api/v1/signatures/${encodeURIComponent(created.id)}` });
         },
-      },
+      ),
     }),
     "/api/v1/signatures/:id": endpoint(app, {
-      GET: itemRoute(
-        "signatures:read",
+      GET: itemRoute("signatures:read", "Signature", {
+        summary: "One signature",
+        schema: out.signatureOut,
+        get: (id) => app.repos.signatures.get(id),
+      }),
+      PUT: bodyRoute(
+        "signatures:write",
         {
-          summary: "One signature",
-          responses: { 200: { description: "The signature", schema: out.signatureOut } },
-          errors: [404],
-        },
-        "Signature",
-        (id) => app.repos.signatures.get(id),
-      ),
-      PUT: {
-        permission: "signatures:write",
-        doc: {
           summary: "Change some of a signature's fields (audited)",
           body: signatureUpdate,
           responses: { 200: { description: "The signature after the change", schema: out.signatureOut } },
           errors: [404, 413, 415],
         },
-        async handle(rc) {
+        async (changes, rc) => {
           const id = rc.params.id ?? "";
-          const changes = parseOrThrow(signatureUpdate, await readJsonBody(rc.req));
           const updated = await app.change(rc, async (repos) => {
             const current = await repos.signatures.get(id);
             if (current === null) throw new NotFoundError(`Signature ${id} not found.`);
@@ -105,7 +96,7 @@ export function signatureRoutes(app: ServiceApp) {
           });
           return json(updated);
         },
-      },
+      ),
       DELETE: {
         permission: "signatures:write",
         doc: {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { endpoint } from "../endpoint.ts";
-import { itemRoute, listRoute } from "../read-routes.ts";
+import { itemRoute, listRoute } from "../route-shapes.ts";
 import * as out from "../schemas/responses.ts";
 import type { ServiceApp } from "../service-app.ts";
 
@@ -26,28 +26,18 @@ export function threatIntelRoutes(app: ServiceApp) {
       ),
     }),
     "/api/v1/campaigns/:id": endpoint(app, {
-      GET: itemRoute(
-        "campaigns:read",
-        {
-          summary: "One campaign with its signatures",
-          responses: { 200: { description: "The campaign", schema: out.campaignWithSignaturesOut } },
-          errors: [404],
-        },
-        "Campaign",
-        (id) => app.repos.campaigns.getWithSignatures(id),
-      ),
+      GET: itemRoute("campaigns:read", "Campaign", {
+        summary: "One campaign with its signatures",
+        schema: out.campaignWithSignaturesOut,
+        get: (id) => app.repos.campaigns.getWithSignatures(id),
+      }),
     }),
     "/api/v1/publishers/:id": endpoint(app, {
-      GET: itemRoute(
-        "publishers:read",
-        {
-          summary: "One skill publisher",
-          responses: { 200: { description: "The publisher", schema: out.publisherOut } },
-          errors: [404],
-        },
-        "Publisher",
-        (id) => app.repos.publishers.get(id),
-      ),
+      GET: itemRoute("publishers:read", "Publisher", {
+        summary: "One skill publisher",
+        schema: out.publisherOut,
+        get: (id) => app.repos.publishers.get(id),
+      }),
     }),
   };
 }

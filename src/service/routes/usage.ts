@@ -1,5 +1,5 @@
 import { endpoint } from "../endpoint.ts";
-import { queryRoute } from "../read-routes.ts";
+import { queryRoute } from "../route-shapes.ts";
 import * as out from "../schemas/responses.ts";
 import { usageQuery, usageWindow } from "../schemas/usage.ts";
 import type { ServiceApp } from "../service-app.ts";
