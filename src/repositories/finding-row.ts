@@ -42,21 +42,14 @@ export interface Finding {
 }
 
 /** A finding to store; `scan_id` comes from the scan it belongs to. */
-export interface NewFinding {
-  id?: string;
-  rule_id: string;
-  title: string;
-  description: string;
-  severity: Severity;
-  confidence: number;
-  category: Category;
-  detector_layer: DetectorLayer;
-  line_start?: number | null;
-  line_end?: number | null;
-  snippet?: string | null;
-  evidence?: string[];
-  ioc_values?: string[];
-  remediation?: string | null;
+export interface NewFinding
+  extends Pick<
+      Finding,
+      "rule_id" | "title" | "description" | "severity" | "confidence" | "category" | "detector_layer"
+    >,
+    Partial<
+      Pick<Finding, "id" | "line_start" | "line_end" | "snippet" | "evidence" | "ioc_values" | "remediation">
+    > {
   /** Defaults to the time of the write. */
   detected_at?: InstantInput;
 }

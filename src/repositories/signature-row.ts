@@ -18,19 +18,13 @@ export interface Signature {
   updated_at: Instant;
 }
 
-export interface NewSignature {
-  id?: string;
-  name: string;
-  description: string;
-  severity: Severity;
-  category: Category;
-  pattern_type: PatternType;
-  pattern_value: string;
-  ioc_type?: IocType | null;
-  campaign_id?: string | null;
-  source?: string;
-  enabled?: boolean;
-}
+/** A signature to store: its id, source and flags may be left to their defaults. */
+export interface NewSignature
+  extends Pick<
+      Signature,
+      "name" | "description" | "severity" | "category" | "pattern_type" | "pattern_value"
+    >,
+    Partial<Pick<Signature, "id" | "ioc_type" | "campaign_id" | "source" | "enabled">> {}
 
 export type SignatureChanges = Partial<Omit<NewSignature, "id">>;
 
