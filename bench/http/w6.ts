@@ -7,6 +7,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../src/config/index.ts";
+import { createLogger } from "../../src/log/index.ts";
 import { ScanRepository } from "../../src/repositories/index.ts";
 import { startService } from "../../src/service/index.ts";
 import { makeScans } from "../fixtures.ts";
@@ -48,7 +49,12 @@ export async function runW6(
   // service a slot for its key-change listener; both servers share it.
   const db = await openOurs(backend, place, options.counts.poolSize, DEFAULT_CONFIG.postgresPoolMin);
   const templatePath = join(tmpdir(), `malwar-bench-post-${process.pid}.json`);
-  const service = startService({ backend: db, host: "127.0.0.1", port: 0, log: () => {} });
+  const service = startService({
+    backend: db,
+    host: "127.0.0.1",
+    port: 0,
+    logger: createLogger({ level: "silent" }),
+  });
   const bare = startBareServer(db);
   try {
     const repo = new ScanRepository(db);

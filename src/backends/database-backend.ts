@@ -10,11 +10,22 @@ export interface ExecuteResult {
   rowCount: number;
 }
 
-/** Open/idle connection counts, for health output. SQLite reports its one connection. */
+/** Connection counts, for health output and metrics. SQLite reports its one connection. */
 export interface PoolStats {
   open: number;
+  /** Open and doing nothing; `open - idle` are in use. */
   idle: number;
   max: number;
+  /** Statements and transactions queued for a connection (none is free). */
+  waiting: number;
+}
+
+/** Facts about the storage files, for metrics; see `DatabaseBackend.storageStats`. */
+export interface StorageStats {
+  /** Bytes in the write-ahead log file (checkpoints move them into the database file). */
+  walBytes: number;
+  /** Bytes in the database file itself. */
+  fileBytes: number;
 }
 
 /** What a change watch reports; see `DatabaseBackend.watchChanges`. */
@@ -104,6 +115,15 @@ export abstract class DatabaseBackend {
 
   /** Whether `table` exists in the schema this backend uses. */
   abstract tableExists(table: string): Promise<boolean>;
+
+  /**
+   * Sizes of the files this backend writes, read without a query (so it answers while the
+   * database is busy). Null when the files are the server's business (PostgreSQL) or there are
+   * none (an in-memory database).
+   */
+  storageStats(): StorageStats | null {
+    return null;
+  }
 
   /**
    * Listens for change signals on `channel` from every process using the database (PostgreSQL

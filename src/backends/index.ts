@@ -14,3 +14,4 @@ export {
   UNIQUE_VIOLATION,
 } from "./driver-errors.ts";
 export { JoinedTransaction } from "./joined-transaction.ts";
+export { type BackendOperation, type OperationObserver, TimedBackend } from "./timed-backend.ts";

@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../errors/index.ts";
+import { loadLogConfig } from "./log-config.ts";
 import { DEFAULT_CONFIG, type StorageConfig } from "./storage-config.ts";
 import { validateConfig } from "./validate-config.ts";
 
@@ -22,8 +23,13 @@ const ENV_NAMES: Record<keyof StorageConfig, string> = {
 const TRUE_WORDS = new Set(["true", "1", "yes"]);
 const FALSE_WORDS = new Set(["false", "0", "no"]);
 
-/** Reads the MALWAR_* variables (Bun has already loaded `.env` into process.env). */
+/**
+ * Reads the MALWAR_* variables (Bun has already loaded `.env` into process.env). The logging
+ * variables are not part of StorageConfig (`loadLogConfig` reads them) but are checked here too,
+ * so a mistyped level stops start-up like any other bad setting.
+ */
 export function loadConfig(env: Env = process.env): StorageConfig {
+  loadLogConfig(env);
   const read = (key: keyof StorageConfig): string | undefined => {
     const raw = env[ENV_NAMES[key]];
     if (raw === undefined) return undefined;

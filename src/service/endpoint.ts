@@ -2,6 +2,7 @@ import type { Server } from "bun";
 import { authenticate, authorize, type Principal } from "./auth.ts";
 import { errorResponse } from "./error-response.ts";
 import { HttpError } from "./http-error.ts";
+import { requestIdFor, traceOf } from "./observability/request-trace.ts";
 import { checkPathParams } from "./path-params.ts";
 import type { Permission } from "./permissions.ts";
 import type { RouteDoc } from "./route-doc.ts";
@@ -16,6 +17,8 @@ export interface RequestContext {
   url: URL;
   params: Record<string, string>;
   principal: Principal;
+  /** The X-Request-Id this request is answered with (the caller's, or a new one). */
+  readonly requestId: string;
   /** Client address as the socket reports it; "" when unknown. */
   readonly ip: string;
   app: ServiceApp;
@@ -51,6 +54,8 @@ export function endpoint(app: ServiceApp, methods: MethodSpecs): Endpoint {
   const allow = Object.keys(methods).join(", ");
   const handler = async (req: BunRequestLike, server: ServerLike): Promise<Response> => {
     const url = new URL(req.url);
+    const trace = traceOf(req);
+    const requestId = trace?.id ?? requestIdFor(req);
     let principal: Principal | null = null;
     let response: Response;
     try {
@@ -62,6 +67,7 @@ export function endpoint(app: ServiceApp, methods: MethodSpecs): Endpoint {
       }
       if (spec.permission !== null) {
         principal = await authenticate(req, app.keys, app.openMode);
+        if (trace !== undefined) trace.keyId = principal.keyId;
         authorize(principal, spec.permission);
       }
       const params = req.params ?? {};
@@ -73,6 +79,7 @@ export function endpoint(app: ServiceApp, methods: MethodSpecs): Endpoint {
         url,
         params,
         principal: principal ?? NO_KEY_NEEDED,
+        requestId,
         // Looked up only when read (audit rows): most requests never need it, and it is not free.
         get ip() {
           ip ??= server.requestIP(req)?.address ?? "";
@@ -81,7 +88,7 @@ export function endpoint(app: ServiceApp, methods: MethodSpecs): Endpoint {
         app,
       });
     } catch (error) {
-      response = errorResponse(error, app.log);
+      response = errorResponse(error, app.logger, requestId);
     }
     const keyId = principal?.keyId ?? null;
     app.recordUsage(keyId, url.pathname, req.method, response.status);
@@ -97,6 +104,8 @@ export function notFoundHandler(app: ServiceApp) {
     const url = new URL(req.url);
     const response = errorResponse(
       new HttpError(404, "NOT_FOUND", `No route for ${req.method} ${url.pathname}.`),
+      app.logger,
+      traceOf(req)?.id ?? requestIdFor(req),
     );
     app.recordUsage(null, url.pathname, req.method, response.status);
     return response;

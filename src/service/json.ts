@@ -19,9 +19,18 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
 }
 
 export interface ErrorBody {
-  error: { code: string; message: string; fields?: FieldProblem[] };
+  error: { code: string; message: string; fields?: FieldProblem[]; request_id?: string };
 }
 
-export function errorBody(code: string, message: string, fields?: FieldProblem[]): ErrorBody {
-  return fields === undefined ? { error: { code, message } } : { error: { code, message, fields } };
+/** The id is added on the way out when a route does not know it (observability/observe-route.ts). */
+export function errorBody(
+  code: string,
+  message: string,
+  fields?: FieldProblem[],
+  requestId?: string,
+): ErrorBody {
+  const error: ErrorBody["error"] = { code, message };
+  if (fields !== undefined) error.fields = fields;
+  if (requestId !== undefined) error.request_id = requestId;
+  return { error };
 }

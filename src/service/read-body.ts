@@ -6,8 +6,14 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Whole-buffer decodes keep no state between calls, so one decoder serves every request. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
+/**
+ * The rest of the body is never read, so the connection is closed after the answer: left open,
+ * Bun counts the request as still running and a graceful stop waits for it until its deadline.
+ */
 function tooLarge(limit: number): HttpError {
-  return new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds the limit of ${limit} bytes.`);
+  return new HttpError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds the limit of ${limit} bytes.`, {
+    connection: "close",
+  });
 }
 
 /**

@@ -1,8 +1,13 @@
 import type { DatabaseBackend } from "../backends/index.ts";
+import type { Logger } from "../log/index.ts";
 import { type Endpoint, notFoundHandler } from "./endpoint.ts";
-import { type ErrorLogger, errorResponse } from "./error-response.ts";
+import { errorResponse } from "./error-response.ts";
+import { observeRoute } from "./observability/observe-route.ts";
+import { REQUEST_ID_HEADER } from "./observability/request-trace.ts";
+import { UNMATCHED_ROUTE } from "./observability/service-metrics.ts";
 import { MAX_BODY_BYTES } from "./read-body.ts";
 import { type ExtraRoutes, routeTable } from "./route-table.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import { createServiceApp, type ServiceApp } from "./service-app.ts";
 
 export type { ExtraRoutes } from "./route-table.ts";
@@ -13,8 +18,8 @@ export interface StartServiceOptions {
   host?: string;
   /** 0 picks a free port; the chosen one is in `url`. */
   port?: number;
-  /** Where request failures are logged (default: stderr). */
-  log?: ErrorLogger;
+  /** Where request lines and failures are logged (default: the process's logger, src/log). */
+  logger?: Logger;
   /** Routes mounted next to the API's own (an embedding server's, or a test's). */
   extraRoutes?: ExtraRoutes;
   /** Deadline for GET /ready's `select 1`. */
@@ -47,21 +52,35 @@ const BUN_BODY_CAP = MAX_BODY_BYTES * 4;
 export function startService(options: StartServiceOptions): RunningService {
   const app = createServiceApp({
     backend: options.backend,
-    log: options.log,
+    logger: options.logger,
     readyTimeoutMs: options.readyTimeoutMs,
     usageBatchSize: options.usageBatchSize,
     usageIntervalMs: options.usageIntervalMs,
   });
   const routes = routeTable(app, options.extraRoutes);
+  // /metrics is served at the root, outside the route table (the OpenAPI document describes it
+  // by hand). Each key is a route template: it names the request in logs and metrics.
+  const observed = Object.fromEntries(
+    Object.entries({ ...routes, ...metricsRoutes(app) }).map(([route, handler]) => [
+      route,
+      observeRoute(app, route, handler),
+    ]),
+  );
   let server: Bun.Server<undefined>;
   try {
     server = Bun.serve({
       hostname: options.host ?? "127.0.0.1",
       port: options.port ?? 8000,
       maxRequestBodySize: BUN_BODY_CAP,
-      routes,
-      fetch: notFoundHandler(app),
-      error: (error) => errorResponse(error, app.log),
+      routes: observed,
+      fetch: observeRoute(app, UNMATCHED_ROUTE, notFoundHandler(app)),
+      // Only reached if a handler throws past observeRoute: no request to take an id from.
+      error: (error) => {
+        const id = crypto.randomUUID();
+        const response = errorResponse(error, app.logger, id);
+        response.headers.set(REQUEST_ID_HEADER, id);
+        return response;
+      },
     });
   } catch (error) {
     // The port is taken (or similar): the app's key listener holds a connection of the caller's
@@ -83,7 +102,7 @@ export function startService(options: StartServiceOptions): RunningService {
       });
       try {
         if ((await Promise.race([graceful, expired])) === "expired") {
-          app.log(`shutdown: requests still running after ${timeoutMs} ms were cut off`);
+          app.logger.warn(`shutdown: requests still running after ${timeoutMs} ms were cut off`);
           await server.stop(true);
         }
       } finally {

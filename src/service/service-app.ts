@@ -1,10 +1,10 @@
-import { type DatabaseBackend, JoinedTransaction } from "../backends/index.ts";
-import { redactUrl } from "../errors/index.ts";
+import { type DatabaseBackend, JoinedTransaction, TimedBackend } from "../backends/index.ts";
+import { describeError, getLogger, type Logger } from "../log/index.ts";
 import { createRepositories, KEY_CHANGES_CHANNEL, type Repositories } from "../repositories/index.ts";
 import { type KeyVerifier, keptKeyVerifier, type OpenModeCheck, openModeCheck } from "./auth.ts";
 import type { RequestContext } from "./endpoint.ts";
-import type { ErrorLogger } from "./error-response.ts";
 import { KeyStateFreshness } from "./key-state.ts";
+import { ServiceMetrics } from "./observability/service-metrics.ts";
 import { type UsageEntry, UsageRecorder } from "./usage-recorder.ts";
 
 /** What an audited change says about itself; who, from where and when are filled in. */
@@ -18,12 +18,14 @@ export interface ChangeRecord {
 
 /** State shared by every route of one running service. */
 export interface ServiceApp {
+  /** The caller's backend, behind a wrapper that times each call for the metrics. */
   backend: DatabaseBackend;
   repos: Repositories;
   keys: KeyVerifier;
   /** Whether the service is open, for requests without a valid key. */
   openMode: OpenModeCheck;
-  log: ErrorLogger;
+  logger: Logger;
+  metrics: ServiceMetrics;
   readyTimeoutMs: number;
   usage: UsageRecorder;
   recordUsage(keyId: string | null, endpoint: string, method: string, status: number): void;
@@ -45,7 +47,8 @@ export interface ServiceApp {
 
 export interface ServiceAppOptions {
   backend: DatabaseBackend;
-  log?: ErrorLogger;
+  /** Default: the process's logger (src/log). */
+  logger?: Logger;
   readyTimeoutMs?: number;
   usageBatchSize?: number;
   usageIntervalMs?: number;
@@ -56,16 +59,18 @@ const MAX_ENDPOINT = 512;
 const KEY_TOUCH_INTERVAL_MS = 60_000;
 
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
-  const { backend } = options;
-  const log = options.log ?? ((line: string) => console.error(line));
+  const logger = options.logger ?? getLogger();
+  const metrics = new ServiceMetrics();
+  const backend = new TimedBackend(options.backend, metrics.observeQuery);
   const repos = createRepositories(backend);
   const usage = new UsageRecorder(
     // Entries are made by recordUsage below, already within the columns' bounds; the
     // repository writes a batch as one statement, all rows or none.
     (entries: readonly UsageEntry[]) =>
       repos.apiUsage.recordMany(entries.map((e) => ({ ...e, timestamp: new Date(e.timestamp) }))),
-    { log, batchSize: options.usageBatchSize, intervalMs: options.usageIntervalMs },
+    { logger, batchSize: options.usageBatchSize, intervalMs: options.usageIntervalMs },
   );
+  metrics.bind({ backend, usage, schemaVersion: () => repos.schema.version() });
   /*
    * Answers about keys are kept only while the backend can tell this process of every key change
    * (key-state.ts): a live LISTEN on PostgreSQL. SQLite has no such signal and reads every time,
@@ -85,7 +90,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     repos,
     keys,
     openMode: openModeCheck(repos.apiKeys, watch === null ? null : freshness),
-    log,
+    logger,
+    metrics,
     readyTimeoutMs: options.readyTimeoutMs ?? 2000,
     usage,
     recordUsage(keyId, endpoint, method, status) {
@@ -105,9 +111,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
         .touchLastUsed(keyId, new Date(now))
         .catch((error: unknown) => {
           lastTouched.delete(keyId);
-          log(
-            `api_keys: could not stamp last_used: ${redactUrl(error instanceof Error ? error.message : String(error))}`,
-          );
+          logger.warn({ key_id: keyId, error: describeError(error) }, "api_keys: could not stamp last_used");
         })
         .finally(() => pendingTouches.delete(touch));
       pendingTouches.add(touch);

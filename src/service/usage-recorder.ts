@@ -1,4 +1,4 @@
-import { redactUrl } from "../errors/index.ts";
+import { describeError, getLogger, type Logger } from "../log/index.ts";
 
 /** One request as api_usage keeps it. */
 export interface UsageEntry {
@@ -19,7 +19,8 @@ export interface UsageRecorderOptions {
   intervalMs?: number;
   /** Entries kept while the database is failing; older ones are dropped beyond this. */
   maxPending?: number;
-  log?: (line: string) => void;
+  /** Default: the process's logger. */
+  logger?: Pick<Logger, "warn">;
 }
 
 /**
@@ -32,11 +33,12 @@ export class UsageRecorder {
   readonly #batchSize: number;
   readonly #intervalMs: number;
   readonly #maxPending: number;
-  readonly #log: (line: string) => void;
+  readonly #logger: Pick<Logger, "warn">;
   #pending: UsageEntry[] = [];
   #timer: ReturnType<typeof setTimeout> | null = null;
   #flushing: Promise<void> | null = null;
   #dropped = 0;
+  #droppedTotal = 0;
   #lastFailed = false;
 
   constructor(sink: UsageSink, options: UsageRecorderOptions = {}) {
@@ -47,11 +49,16 @@ export class UsageRecorder {
     this.#batchSize = options.batchSize ?? 1000;
     this.#intervalMs = options.intervalMs ?? 1000;
     this.#maxPending = options.maxPending ?? 50_000;
-    this.#log = options.log ?? ((line) => console.error(line));
+    this.#logger = options.logger ?? getLogger();
   }
 
   get pending(): number {
     return this.#pending.length;
+  }
+
+  /** Entries dropped since this recorder started (the buffer was full while writes failed). */
+  get droppedTotal(): number {
+    return this.#droppedTotal;
   }
 
   record(entry: UsageEntry): void {
@@ -60,6 +67,7 @@ export class UsageRecorder {
       const excess = this.#pending.length - this.#maxPending;
       this.#pending.splice(0, excess);
       this.#dropped += excess;
+      this.#droppedTotal += excess;
     }
     if (this.#pending.length >= this.#batchSize) void this.#startFlush();
     else if (this.#timer === null) {
@@ -100,14 +108,18 @@ export class UsageRecorder {
         await this.#sink(batch);
         this.#lastFailed = false;
         if (this.#dropped > 0) {
-          this.#log(`api_usage: ${this.#dropped} request(s) were not counted while the database was failing`);
+          this.#logger.warn(
+            { dropped: this.#dropped },
+            `api_usage: ${this.#dropped} request(s) were not counted while the database was failing`,
+          );
           this.#dropped = 0;
         }
       } catch (error) {
         this.#lastFailed = true;
         this.#pending.unshift(...batch);
-        this.#log(
-          `api_usage: could not record ${batch.length} request(s): ${redactUrl(error instanceof Error ? error.message : String(error))}`,
+        this.#logger.warn(
+          { pending: this.#pending.length, error: describeError(error) },
+          `api_usage: could not record ${batch.length} request(s)`,
         );
       } finally {
         this.#flushing = null;

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, expect, spyOn, test } from "bun:test";
 import { join } from "node:path";
 import type { PostgresDatabase } from "../../src/backends/postgres/index.ts";
 import { StorageError } from "../../src/errors/index.ts";
+import { setLogger } from "../../src/log/index.ts";
+import { captureLog } from "../support/capture-log.ts";
 import { adminClient, describePostgres } from "../support/postgres.ts";
 import { rejectionOf } from "../support/rejection.ts";
 import { openPool, uniqueAppName } from "./postgres-support.ts";
@@ -125,19 +127,16 @@ describePostgres("postgres sessions and types", (getDb) => {
     }
   });
 
-  test("with MALWAR_DEBUG set, NOTICEs go to stderr as debug lines", async () => {
-    const stderr = spyOn(process.stderr, "write").mockImplementation(() => true);
-    const before = process.env.MALWAR_DEBUG;
-    process.env.MALWAR_DEBUG = "1";
+  test("at MALWAR_LOG_LEVEL=debug, NOTICEs are debug records of the log", async () => {
+    const log = captureLog("debug");
+    setLogger(log.logger);
     try {
       await db.execute("do $$ begin raise notice 'malwar-debug-notice'; end $$");
-      const text = stderr.mock.calls.map((c) => String(c[0])).join("");
-      expect(text).toContain("[malwar:postgres] NOTICE");
-      expect(text).toContain("malwar-debug-notice");
+      expect(log.records).toContainEqual(
+        expect.objectContaining({ level: "debug", component: "postgres", msg: "malwar-debug-notice" }),
+      );
     } finally {
-      stderr.mockRestore();
-      if (before === undefined) delete process.env.MALWAR_DEBUG;
-      else process.env.MALWAR_DEBUG = before;
+      setLogger(undefined);
     }
   });
 

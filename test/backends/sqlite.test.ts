@@ -206,7 +206,7 @@ describe("SQLiteBackend: transactions on the one connection", () => {
           await tx.execute("INSERT INTO t (id, who) VALUES (?, ?)", [3, "tx"]);
           // Had the write run on the shared connection, it would have finished by now.
           expect(events).toEqual([]);
-          expect(db.poolStats()).toEqual({ open: 1, idle: 0, max: 1 });
+          expect(db.poolStats()).toEqual({ open: 1, idle: 0, max: 1, waiting: 2 });
           throw boom;
         }),
       );
@@ -216,7 +216,7 @@ describe("SQLiteBackend: transactions on the one connection", () => {
       expect(await outsideRead).toEqual([{ id: 2 }]);
       expect(events).toEqual(["outside write done"]);
       expect(await db.fetchAll("SELECT id, who FROM t ORDER BY id")).toEqual([{ id: 2, who: "outside" }]);
-      expect(db.poolStats()).toEqual({ open: 1, idle: 1, max: 1 });
+      expect(db.poolStats()).toEqual({ open: 1, idle: 1, max: 1, waiting: 0 });
     });
   });
 
@@ -350,7 +350,7 @@ describe("SQLiteBackend: close", () => {
     expect(existsSync(path)).toBe(true);
     expect(existsSync(`${path}-wal`)).toBe(false);
     expect(existsSync(`${path}-shm`)).toBe(false);
-    expect(db.poolStats()).toEqual({ open: 0, idle: 0, max: 1 });
+    expect(db.poolStats()).toEqual({ open: 0, idle: 0, max: 1, waiting: 0 });
   });
 
   test("work queued before close() finishes; work asked for after close() is refused", async () => {

@@ -92,7 +92,8 @@ function importsOf(text: string): string[] {
 /** Each upper layer and the folders of src/ it may import, through their index.ts only. */
 const ALLOWED: Record<string, readonly string[]> = {
   repositories: ["backends", "sql", "errors"],
-  service: ["repositories", "backends", "errors"],
+  // log/ sits beside errors and config: the one logger of the service (and of the backends).
+  service: ["repositories", "backends", "errors", "log"],
 };
 
 for (const [layer, allowed] of Object.entries(ALLOWED)) {

@@ -3,7 +3,7 @@
  * node_modules lacks it, run the way an operator would (`bun run migrate` / `bun run start`).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "../support/temp-dir.ts";
 
@@ -21,7 +21,10 @@ describe("postgres package missing", () => {
     // Everything the runtime needs except `postgres` (a present node_modules also keeps Bun
     // from auto-installing it).
     mkdirSync(join(dir.path, "node_modules"));
-    symlinkSync(join(ROOT, "node_modules", "zod"), join(dir.path, "node_modules", "zod"));
+    for (const entry of readdirSync(join(ROOT, "node_modules"))) {
+      if (entry !== "postgres")
+        symlinkSync(join(ROOT, "node_modules", entry), join(dir.path, "node_modules", entry));
+    }
   });
   afterAll(() => dir.cleanup());
 

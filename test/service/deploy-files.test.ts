@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { DEFAULT_CONFIG } from "../../src/config/index.ts";
+import { DEFAULT_CONFIG, DEFAULT_LOG_SETTINGS } from "../../src/config/index.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const read = (name: string) => Bun.file(join(root, name)).text();
@@ -115,6 +115,8 @@ describe(".env.example", () => {
       MALWAR_POSTGRES_PREPARE: String(DEFAULT_CONFIG.postgresPrepare),
       MALWAR_HOST: DEFAULT_CONFIG.host,
       MALWAR_PORT: String(DEFAULT_CONFIG.port),
+      MALWAR_LOG_FORMAT: DEFAULT_LOG_SETTINGS.format,
+      MALWAR_LOG_LEVEL: DEFAULT_LOG_SETTINGS.level,
     };
     const assignments = new Map<string, string>();
     for (const line of text.split("\n")) {

@@ -11,6 +11,7 @@ import { keptKeyVerifier, openModeCheck } from "../../src/service/auth.ts";
 import { startService } from "../../src/service/index.ts";
 import { KEY_ANSWER_MAX_AGE_MS, KeyStateFreshness } from "../../src/service/key-state.ts";
 import { openPool, uniqueAppName, waitFor } from "../backends/postgres-support.ts";
+import { captureLog } from "../support/capture-log.ts";
 import { adminClient, describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { openPostgres, openSqlite } from "./support/backends.ts";
@@ -178,7 +179,7 @@ describePostgres("a service that cannot start", (getDb) => {
     const admin = adminClient();
     try {
       expect(() =>
-        startService({ backend: db, host: "127.0.0.1", port: taken.port, log: () => {} }),
+        startService({ backend: db, host: "127.0.0.1", port: taken.port, logger: captureLog().logger }),
       ).toThrow();
       const connections = async () =>
         (

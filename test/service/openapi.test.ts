@@ -8,6 +8,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import Ajv2020 from "ajv/dist/2020.js";
 import type { DatabaseBackend } from "../../src/backends/database-backend.ts";
 import { type RunningService, startService } from "../../src/service/index.ts";
+import { captureLog } from "../support/capture-log.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { testSlowRoutes } from "../support/test-slow-route.ts";
 import { ApiClient, type ApiResponse } from "./support/api-client.ts";
@@ -30,7 +31,7 @@ describe("OpenAPI document", () => {
 
   beforeAll(async () => {
     backend = await openSqlite(dir.file("openapi.db"));
-    service = startService({ backend, port: 0, log: () => {}, extraRoutes: testSlowRoutes });
+    service = startService({ backend, port: 0, logger: captureLog().logger, extraRoutes: testSlowRoutes });
     api = new ApiClient(service.url);
     const res = await api.get<Doc>("/openapi.json");
     expect(res.status).toBe(200);

@@ -4,6 +4,12 @@ import { describePostgres } from "../support/postgres.ts";
 import { makeTempDir } from "../support/temp-dir.ts";
 import { runCli, startCli } from "./support/cli-process.ts";
 
+interface LogRecord {
+  level: string;
+  msg: string;
+  [field: string]: unknown;
+}
+
 async function stop(started: Awaited<ReturnType<typeof startCli>>): Promise<number> {
   started.proc.kill("SIGTERM");
   const code = await started.proc.exited;
@@ -21,13 +27,25 @@ describe("bun run start on SQLite", () => {
     const health = await fetch(`${started.url}/api/v1/health`);
     expect(health.status).toBe(200);
     expect(await stop(started)).toBe(0);
-    const [first, second, ...rest] = started.stdout.lines;
-    expect(first).toMatch(
+    // Standard output is a pipe here, so the log is JSON lines; requests have lines of their own.
+    const [first, second, ...rest] = started.stdout.lines.map((l) => JSON.parse(l) as LogRecord);
+    expect(first).toMatchObject({
+      level: "info",
+      backend: "sqlite",
+      schema_version: 5,
+      host: "127.0.0.1",
+      port: Number(new URL(started.url).port),
+    });
+    expect(first?.msg).toMatch(
       /^malwar listening on http:\/\/127\.0\.0\.1:\d+ backend=sqlite \(.+start\.db\) schema_version=5$/,
     );
-    expect(second).toMatch(/OPEN/);
-    expect(second).toContain("bun run keys create");
-    expect(rest).toEqual([]);
+    expect(second?.level).toBe("warn");
+    expect(second?.msg).toMatch(/OPEN/);
+    expect(second?.msg).toContain("bun run keys create");
+    expect(rest.map((r) => [r.msg, r.route ?? null])).toEqual([
+      ["request", "/api/v1/health"],
+      ["SIGTERM received, finishing in-flight requests", null],
+    ]);
   });
 
   test("with an active key there is no open-mode notice", async () => {
@@ -40,7 +58,10 @@ describe("bun run start on SQLite", () => {
     const unauthenticated = await fetch(`${started.url}/api/v1/scans`);
     expect(unauthenticated.status).toBe(401);
     expect(await stop(started)).toBe(0);
-    expect(started.stdout.lines).toHaveLength(1);
+    const messages = started.stdout.lines.map((l) => (JSON.parse(l) as LogRecord).msg);
+    expect(messages.filter((m) => m !== "request" && !m.includes("received"))).toEqual([
+      expect.stringContaining("listening on"),
+    ]);
   });
 
   test("bad configuration: one line naming the variable, exit non-zero", async () => {
@@ -64,6 +85,18 @@ describe("bun run start on SQLite", () => {
       const lines = res.stderr.trim().split("\n");
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(String(blocker.port));
+      // The logger was set up by then: whatever collects the log learns of it too.
+      const records = res.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as LogRecord);
+      expect(records).toEqual([
+        expect.objectContaining({
+          level: "error",
+          msg: "start failed",
+          error: expect.stringContaining("in use"),
+        }),
+      ]);
     } finally {
       await blocker.stop(true);
     }
@@ -83,7 +116,9 @@ describePostgres("bun run start on PostgreSQL", (db) => {
     started.proc.kill("SIGINT");
     expect(await started.proc.exited).toBe(0);
     await Promise.all([started.stdout.finished, started.stderr.finished]);
-    expect(started.stdout.lines[0]).toMatch(/backend=postgres .*schema_version=5$/);
+    expect((JSON.parse(started.stdout.lines[0] as string) as LogRecord).msg).toMatch(
+      /backend=postgres .*schema_version=5$/,
+    );
     const all = `${started.stdout.text()}\n${started.stderr.text()}`;
     expect(all).not.toContain("hunter2-do-not-print");
   });

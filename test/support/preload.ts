@@ -26,3 +26,7 @@ plugin({
 for (const key of Object.keys(process.env)) {
   if (key.startsWith("MALWAR_") && !key.startsWith("MALWAR_TEST_")) delete process.env[key];
 }
+
+// Services started inside the test process log to its stdout: requests (info) would drown the
+// report, warnings and errors still show. Child processes get their own environment.
+process.env.MALWAR_LOG_LEVEL = "warn";

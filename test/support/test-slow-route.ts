@@ -26,10 +26,10 @@ export function testSlowRoutes(app: ServiceApp) {
             },
           },
         },
-        async handle({ url }) {
+        async handle({ url, requestId }) {
           const { ms } = parseOrThrow(slowQuery, queryObject(url), "query");
           // Tests wait for this line before signalling, so the request is known to be in flight.
-          app.log(`test/slow: request started (${ms} ms)`);
+          app.logger.info({ request_id: requestId }, `test/slow: request started (${ms} ms)`);
           await Bun.sleep(ms);
           const row = await app.backend.fetchOne<{ ok: unknown }>("SELECT 1 AS ok");
           return json({ slept_ms: ms, database: Number(row?.ok) === 1 });

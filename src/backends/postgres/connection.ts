@@ -140,11 +140,14 @@ export class ConnectionPool {
     const parts = [this.#kept, this.#spare].filter((p): p is PoolPart => p !== undefined);
     let open = this.#heldOpen;
     let idle = 0;
+    let waiting = 0;
     for (const p of parts) {
       open += p.open;
       idle += Math.max(0, p.open - p.inFlight);
+      // Beyond its connections, the driver queues a part's statements behind busy ones.
+      waiting += Math.max(0, p.inFlight - p.open);
     }
-    return { open, idle, max: this.max };
+    return { open, idle, max: this.max, waiting };
   }
 
   /** Resolves once nothing runs; new work is the caller's to refuse. */

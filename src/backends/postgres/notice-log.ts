@@ -1,21 +1,19 @@
+import { getLogger } from "../../log/index.ts";
 import type { DriverNotice } from "./driver-types.ts";
 
 /*
  * The driver prints server NOTICEs with console.log unless told otherwise; in a service that
  * is noise on stdout (every `CREATE TABLE IF NOT EXISTS` on a migrated database says "already
- * exists"). They go to a debug log instead: stderr, only when MALWAR_DEBUG is set.
+ * exists"). They go to the log at debug level instead (MALWAR_LOG_LEVEL=debug shows them).
  */
 
 export type NoticeHandler = (notice: DriverNotice) => void;
 
-export function debugEnabled(env: Record<string, string | undefined> = process.env): boolean {
-  const flag = env.MALWAR_DEBUG?.trim().toLowerCase();
-  return flag !== undefined && flag !== "" && flag !== "0" && flag !== "false" && flag !== "no";
-}
-
 export const logNoticeToDebug: NoticeHandler = (notice) => {
-  if (!debugEnabled()) return;
-  process.stderr.write(
-    `[malwar:postgres] ${notice.severity ?? "NOTICE"} ${notice.code ?? ""}: ${notice.message ?? ""}\n`,
+  const log = getLogger();
+  if (!log.isLevelEnabled("debug")) return;
+  log.debug(
+    { component: "postgres", severity: notice.severity ?? "NOTICE", sqlstate: notice.code ?? null },
+    notice.message ?? "",
   );
 };

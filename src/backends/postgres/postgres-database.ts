@@ -1,4 +1,5 @@
 import { redactSecrets, StorageError } from "../../errors/index.ts";
+import { getLogger } from "../../log/index.ts";
 import { type CommitSignals, onLocalChange } from "../change-signals.ts";
 import type { ChangeHandlers, ChangeWatch, PoolStats } from "../database-backend.ts";
 import { ChangeListener, type ListenConnection } from "./change-signals.ts";
@@ -126,7 +127,7 @@ export class PostgresDatabase extends PostgresSession {
       signal: async (name, payload) => {
         await this.execute("SELECT pg_notify(?, ?)", [name, payload]);
       },
-      log: (line) => console.error(redactSecrets(line, this.context.secrets)),
+      log: (line) => getLogger().warn({ component: "postgres" }, redactSecrets(line, this.context.secrets)),
     });
     const stopLocal = onLocalChange(channel, () => handlers.onChange());
     const watch: ChangeWatch = {

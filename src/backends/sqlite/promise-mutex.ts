@@ -46,6 +46,11 @@ export class PromiseMutex {
     return !this.#busy;
   }
 
+  /** Tasks queued behind the running one. */
+  get waiting(): number {
+    return this.#waiting.length - this.#head;
+  }
+
   /** Holds the mutex until an async task settles, then passes it on. */
   #settle<T>(pending: PromiseLike<T>, resolve: (value: T) => void, reject: (error: unknown) => void): void {
     pending.then(

@@ -1,5 +1,6 @@
+import { statSync } from "node:fs";
 import { StorageError } from "../../errors/index.ts";
-import type { PoolStats } from "../database-backend.ts";
+import type { PoolStats, StorageStats } from "../database-backend.ts";
 import { SqliteConnection, type SqliteConnectionOptions } from "./connection.ts";
 import { SqliteSession } from "./session.ts";
 
@@ -46,8 +47,13 @@ export class SQLiteBackend extends SqliteSession {
   }
 
   override poolStats(): PoolStats {
-    if (this.#closed) return { open: 0, idle: 0, max: 1 };
-    return { open: 1, idle: this.mutex.idle ? 1 : 0, max: 1 };
+    if (this.#closed) return { open: 0, idle: 0, max: 1, waiting: 0 };
+    return { open: 1, idle: this.mutex.idle ? 1 : 0, max: 1, waiting: this.mutex.waiting };
+  }
+
+  override storageStats(): StorageStats | null {
+    if (this.path === ":memory:" || this.path.startsWith("file::memory:")) return null;
+    return { walBytes: fileSize(`${this.path}-wal`), fileBytes: fileSize(this.path) };
   }
 
   /** Queued work and an open transaction finish first; later calls are refused. */
@@ -58,5 +64,14 @@ export class SQLiteBackend extends SqliteSession {
       this.connection.close();
     });
     return this.#closing;
+  }
+}
+
+/** 0 for a file that is not there: the WAL exists only between the first write and close. */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }

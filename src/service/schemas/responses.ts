@@ -28,7 +28,9 @@ export const errorOut = z.looseObject({
     code: z.string().describe("Stable, for programs: VALIDATION_ERROR, NOT_FOUND, …"),
     message: z.string().describe("For people; for validation errors, every field's problem"),
     fields: z.array(fieldProblemOut).optional().describe("Every invalid field, when the input was refused"),
-    request_id: z.string().optional(),
+    request_id: z
+      .string()
+      .describe("The X-Request-Id of this answer (the caller's when it is 1-128 chars of A-Za-z0-9._:-)"),
   }),
 });
 

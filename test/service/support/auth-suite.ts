@@ -12,6 +12,7 @@ import {
   type RunningService,
   startService,
 } from "../../../src/service/index.ts";
+import { captureLog } from "../../support/capture-log.ts";
 import { ApiClient, type ErrorBody } from "./api-client.ts";
 import { tableCounts } from "./backends.ts";
 import { scanBody, signatureBody, uniqueId } from "./fixtures.ts";
@@ -193,7 +194,7 @@ function authTests(open: () => Promise<DatabaseBackend>): void {
 
   beforeAll(async () => {
     backend = await open();
-    service = startService({ backend, port: 0, log: () => {} });
+    service = startService({ backend, port: 0, logger: captureLog().logger });
     anon = new ApiClient(service.url);
   });
   afterAll(async () => {

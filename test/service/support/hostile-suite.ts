@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { DatabaseBackend } from "../../../src/backends/database-backend.ts";
 import { ApiKeyRepository } from "../../../src/repositories/index.ts";
 import { type RunningService, startService } from "../../../src/service/index.ts";
+import { captureLog } from "../../support/capture-log.ts";
 import { buildCorpus, formatPath, getAt, type HostileRequest } from "../hostile/corpus.ts";
 import { rawRequest } from "../hostile/raw-http.ts";
 
@@ -39,11 +40,11 @@ function hostileTests(
   let backend: DatabaseBackend;
   let service: RunningService;
   let adminKey: string;
-  const logged: string[] = [];
+  const log = captureLog("warn");
 
   beforeAll(async () => {
     backend = await open();
-    service = startService({ backend, port: 0, log: (line) => logged.push(line) });
+    service = startService({ backend, port: 0, logger: log.logger });
     // Requests carry an admin key, so POST /keys cases that succeed do not end open mode midway.
     adminKey = (await new ApiKeyRepository(backend).create({ name: "hostile-admin", role: "admin" })).key;
   });
@@ -78,7 +79,7 @@ function hostileTests(
     };
     expect(serverErrors.slice(0, 20).map(describeOutcome)).toEqual([]);
     expect(wrong.slice(0, 20).map(describeOutcome)).toEqual([]);
-    expect(logged.filter((l) => /unexpected error/.test(l))).toEqual([]);
+    expect(log.messages().filter((l) => /unexpected error/.test(l))).toEqual([]);
     // Every family was actually sent, and the read-backs happened (the injection scans alone
     // carry 34 strings in 20 text fields each, read back one by one and all together).
     const kinds = new Set(corpus.map((r) => r.kind));

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { DatabaseBackend } from "../../../src/backends/database-backend.ts";
 import { TOTAL_COUNT_CAP } from "../../../src/repositories/index.ts";
 import { type RunningService, startService } from "../../../src/service/index.ts";
+import { captureLog } from "../../support/capture-log.ts";
 import { ApiClient } from "./api-client.ts";
 import { scanBody, uniqueId } from "./fixtures.ts";
 
@@ -35,7 +36,7 @@ function listingTests(open: () => Promise<DatabaseBackend>): void {
 
   beforeAll(async () => {
     backend = await open();
-    service = startService({ backend, port: 0, log: () => {} });
+    service = startService({ backend, port: 0, logger: captureLog().logger });
     api = new ApiClient(service.url);
     const severities = ["critical", "high", "low"];
     // 23 scans over 12 distinct instants: ties on created_at must be broken by id, by bytes.

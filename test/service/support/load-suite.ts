@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { DatabaseBackend } from "../../../src/backends/database-backend.ts";
 import { ApiKeyRepository } from "../../../src/repositories/index.ts";
 import { type RunningService, startService } from "../../../src/service/index.ts";
+import { captureLog } from "../../support/capture-log.ts";
 import { ApiClient } from "./api-client.ts";
 import { scanBody, signatureBody, uniqueId } from "./fixtures.ts";
 
@@ -22,12 +23,12 @@ function loadTests(open: () => Promise<DatabaseBackend>): void {
   let backend: DatabaseBackend;
   let service: RunningService;
   let api: ApiClient;
-  const logged: string[] = [];
+  const log = captureLog("warn");
 
   beforeAll(async () => {
     backend = await open();
     const { key } = await new ApiKeyRepository(backend).create({ name: "load", role: "admin" });
-    service = startService({ backend, port: 0, log: (line) => logged.push(line) });
+    service = startService({ backend, port: 0, logger: log.logger });
     api = new ApiClient(service.url, key);
   });
   afterAll(async () => {
@@ -123,6 +124,6 @@ function loadTests(open: () => Promise<DatabaseBackend>): void {
     await service.stop();
     const usage = await backend.fetchOne<{ n: unknown }>("SELECT COUNT(*) AS n FROM api_usage");
     expect(Number(usage?.n)).toBe(sent + reads);
-    expect(logged.filter((l) => l.startsWith("api_usage"))).toEqual([]);
+    expect(log.messages().filter((l) => l.startsWith("api_usage"))).toEqual([]);
   });
 }

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { DatabaseBackend } from "../../../src/backends/database-backend.ts";
 import { type RunningService, startService } from "../../../src/service/index.ts";
+import { captureLog } from "../../support/capture-log.ts";
 import { ApiClient, type ErrorBody } from "./api-client.ts";
 import { tableCounts } from "./backends.ts";
 import { scanBody, signatureBody, uniqueId } from "./fixtures.ts";
@@ -22,11 +23,11 @@ function routesTests(kind: "sqlite" | "postgres", open: () => Promise<DatabaseBa
   let backend: DatabaseBackend;
   let service: RunningService;
   let api: ApiClient;
-  const logged: string[] = [];
+  const log = captureLog("warn");
 
   beforeAll(async () => {
     backend = await open();
-    service = startService({ backend, port: 0, log: (line) => logged.push(line) });
+    service = startService({ backend, port: 0, logger: log.logger });
     api = new ApiClient(service.url);
   });
   afterAll(async () => {
@@ -522,7 +523,7 @@ function routesTests(kind: "sqlite" | "postgres", open: () => Promise<DatabaseBa
   test("a storage failure is a 503 that shows no SQL, table, stack, path or URL", async () => {
     // A table gone from under the service stands in for any driver failure.
     await backend.execute("DROP TABLE publishers");
-    logged.length = 0;
+    log.clear();
     const res = await api.get<ErrorBody>("/publishers/anyone");
     expect([500, 503]).toContain(res.status);
     const text = res.text;
@@ -539,12 +540,12 @@ function routesTests(kind: "sqlite" | "postgres", open: () => Promise<DatabaseBa
     }
     expect(res.body.error.message.length).toBeGreaterThan(0);
     // The operator still learns what happened, from the server's log.
-    expect(logged.join("\n")).toMatch(/publishers/);
+    expect(log.messages().join("\n")).toMatch(/publishers/);
   });
 
   test("GET /ready is 503 once the database is gone", async () => {
     const other = await open();
-    const stopped = startService({ backend: other, port: 0, log: () => {} });
+    const stopped = startService({ backend: other, port: 0, logger: captureLog().logger });
     try {
       await other.close();
       const res = await new ApiClient(stopped.url).get<ErrorBody>("/ready");
