@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
+import { parseOrExit } from "../src/cli/cli-args.ts";
 import { type AdapterBenchReport, runAdapterBench } from "./adapter.ts";
 import { loadGenerator } from "./http/load.ts";
 import { runW6, type W6Result } from "./http/w6.ts";
@@ -31,7 +32,35 @@ import {
 import { openContenders } from "./setup.ts";
 import { runSuite, type SuiteResult } from "./suite.ts";
 
-const options = parseOptions();
+const USAGE = `usage: bun run bench [options]
+
+W1-W5 through the project and the raw drivers (interleaved rounds) on SQLite and PostgreSQL,
+W6 over HTTP, and the adapter bench; prints tables and writes bench/results/. Takes minutes.
+  --quick               smaller counts and fewer rounds (BENCH_QUICK=1)
+  --only sqlite|postgres  one backend (BENCH_ONLY)
+  --rounds N            interleaved rounds per workload (BENCH_ROUNDS)
+  --skip w6,adapter     leave parts out (BENCH_SKIP)
+  --pg-url URL          admin URL of the server for throwaway databases (BENCH_POSTGRES_URL)
+  --http-seconds N      length of each W6 load run (BENCH_HTTP_SECONDS)
+  --http-rounds N       W6 rounds per server and route (BENCH_HTTP_ROUNDS)
+  -h, --help            this text`;
+
+const BENCH_ARGS = {
+  tool: "bench",
+  usage: USAGE,
+  options: {
+    quick: { type: "boolean" },
+    only: { type: "string" },
+    rounds: { type: "string" },
+    skip: { type: "string" },
+    "pg-url": { type: "string" },
+    "http-seconds": { type: "string" },
+    "http-rounds": { type: "string" },
+  },
+} as const;
+
+// Arguments are checked (and --help answered) before anything is opened or started.
+const options = parseOrExit(BENCH_ARGS, process.argv.slice(2), () => parseOptions());
 const log = (line: string) => console.log(line);
 const started = new Date();
 

@@ -117,6 +117,19 @@ export abstract class DatabaseBackend {
   abstract tableExists(table: string): Promise<boolean>;
 
   /**
+   * The base tables of the schema the backend works in (bookkeeping included), sorted by name;
+   * for tools that handle a whole database (db:copy refuses a table it does not know).
+   */
+  abstract listTables(): Promise<string[]>;
+
+  /**
+   * After rows were written with explicit values in a generated integer key (`table.column`,
+   * AUTOINCREMENT / BIGSERIAL), makes the next generated value exceed every stored one.
+   * Joins the transaction it is called in.
+   */
+  abstract resetIdentity(table: string, column: string): Promise<void>;
+
+  /**
    * Sizes of the files this backend writes, read without a query (so it answers while the
    * database is busy). Null when the files are the server's business (PostgreSQL) or there are
    * none (an in-memory database).

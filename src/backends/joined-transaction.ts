@@ -69,6 +69,14 @@ export class JoinedTransaction extends DatabaseBackend {
     return this.#tx.poolStats();
   }
 
+  listTables(): Promise<string[]> {
+    return this.#tx.listTables();
+  }
+
+  resetIdentity(table: string, column: string): Promise<void> {
+    return this.#tx.resetIdentity(table, column);
+  }
+
   close(): Promise<void> {
     return this.#tx.close();
   }

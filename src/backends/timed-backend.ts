@@ -21,6 +21,8 @@ export type BackendOperation =
   | "insertRows"
   | "signalChange"
   | "tableExists"
+  | "listTables"
+  | "resetIdentity"
   | "transaction";
 
 /** Told of every call once it settles: which member, how long it took, whether it failed. */
@@ -99,6 +101,16 @@ export class TimedBackend extends DatabaseBackend {
   tableExists(table: string): Promise<boolean> {
     const start = performance.now();
     return this.#timed("tableExists", start, this.#inner.tableExists(table));
+  }
+
+  listTables(): Promise<string[]> {
+    const start = performance.now();
+    return this.#timed("listTables", start, this.#inner.listTables());
+  }
+
+  resetIdentity(table: string, column: string): Promise<void> {
+    const start = performance.now();
+    return this.#timed("resetIdentity", start, this.#inner.resetIdentity(table, column));
   }
 
   lockForMigration(): Promise<void> {

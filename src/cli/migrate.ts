@@ -4,12 +4,13 @@
  * `bun run migrate --dry-run`  list what would be applied (version and name); applies nothing
  *
  * Configured by the MALWAR_* variables (loadConfig). MALWAR_MIGRATIONS_DIR points at another
- * folder holding `sqlite/` and `postgres/` (tests use it for extra migrations). Exits 0 on
- * success; 1 with a one-line reason on any failure; 2 on a usage error.
+ * folder holding `sqlite/` and `postgres/` (tests use it for extra migrations). `status` and
+ * `--dry-run` only read: on a SQLite file that does not exist they say so (stderr), answer from
+ * the migration files and create nothing.
+ * Exits 0 on success; 1 with a one-line reason on any failure; 2 on a usage error.
  */
-import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { loadConfig, postgresLocation, type StorageConfig } from "../config/index.ts";
-import { redactUrl } from "../errors/index.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
+import { loadConfig, type StorageConfig } from "../config/index.ts";
 import {
   type MigrationStatusEntry,
   type MigrationsLocation,
@@ -18,27 +19,39 @@ import {
   runMigrations,
 } from "../migrate/index.ts";
 import { createBackend } from "../storage/index.ts";
+import { parseCli, printHelp, runCli, UsageError } from "./cli-args.ts";
+import { describeTarget, migrationLine, missingSqliteFile } from "./cli-target.ts";
+
+const USAGE = `usage: bun run migrate [status | --dry-run]
+
+  (no command)   apply every pending migration to the configured database
+  status         print every migration with its state (applied, pending, changed, missing)
+  --dry-run      list what would be applied; applies and creates nothing
+  -h, --help     this text
+
+The database is the one MALWAR_DB_BACKEND / MALWAR_DB_PATH / MALWAR_POSTGRES_URL name.
+MALWAR_MIGRATIONS_DIR: another folder holding sqlite/ and postgres/ migration files.`;
 
 type Command = "apply" | "status" | "dry-run";
 
-class UsageError extends Error {}
+const SPEC = {
+  tool: "migrate",
+  usage: USAGE,
+  options: { "dry-run": { type: "boolean" } },
+  maxPositionals: 1,
+} as const;
 
-function parseArgs(args: readonly string[]): Command {
-  let command: Command = "apply";
-  for (const arg of args) {
-    if (arg === "status" && command === "apply") command = "status";
-    else if (arg === "--dry-run" && command === "apply") command = "dry-run";
-    else if (arg === "up" || arg === "apply") continue;
-    else throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
+function parseCommand(argv: readonly string[]): Command | "help" {
+  const parsed = parseCli(SPEC, argv);
+  if (parsed === "help") return parsed;
+  const [word] = parsed.positionals;
+  if (word !== undefined && word !== "status" && word !== "up" && word !== "apply") {
+    throw new UsageError(`unknown command ${JSON.stringify(word)}`);
   }
-  return command;
-}
-
-/** Where the command points, for the closing line; a URL's password never appears. */
-function describeTarget(config: StorageConfig): string {
-  if (config.backend === "sqlite") return `sqlite ${config.dbPath}`;
-  const location = postgresLocation(config.postgresUrl);
-  return location === null ? "postgres" : `postgres ${location}`;
+  if (word === "status" && parsed.values["dry-run"])
+    throw new UsageError("status and --dry-run exclude each other");
+  if (word === "status") return "status";
+  return parsed.values["dry-run"] ? "dry-run" : "apply";
 }
 
 const pad = (version: number) => String(version).padStart(3, "0");
@@ -46,7 +59,7 @@ const pad = (version: number) => String(version).padStart(3, "0");
 async function apply(backend: DatabaseBackend, location: MigrationsLocation, target: string): Promise<void> {
   const applied = await runMigrations(backend, {
     ...location,
-    onApplied: (m) => console.log(`applied ${pad(m.version)}_${m.name} in ${m.durationMs.toFixed(1)} ms`),
+    onApplied: (m) => console.log(migrationLine(m)),
   });
   const count = applied.length;
   console.log(
@@ -82,35 +95,51 @@ function formatStatus(entries: readonly MigrationStatusEntry[]): string {
     .join("\n");
 }
 
-async function main(): Promise<number> {
-  let command: Command;
+/**
+ * `status` / `--dry-run` on a SQLite file that is not there: answered from the files alone, with
+ * a note on stderr, so a mistyped MALWAR_DB_PATH is noticed and no empty database is left behind.
+ */
+async function withoutDatabase(
+  command: "status" | "dry-run",
+  config: StorageConfig,
+  location: MigrationsLocation,
+  target: string,
+): Promise<number> {
+  console.error(
+    `malwar migrate: no SQLite database at ${JSON.stringify(config.dbPath)} (MALWAR_DB_PATH): ` +
+      "every migration is pending there; nothing was created (`bun run migrate` creates it)",
+  );
+  // An in-memory database has nothing recorded: the files alone decide, and no file is touched.
+  const scratch = await createBackend({ backend: "sqlite", dbPath: ":memory:", autoMigrate: false });
   try {
-    command = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error(`migrate: ${(error as Error).message}\nusage: bun run migrate [status | --dry-run]`);
-    return 2;
-  }
-  let backend: DatabaseBackend | undefined;
-  try {
-    const config = loadConfig();
-    const location: MigrationsLocation = {};
-    const dir = process.env.MALWAR_MIGRATIONS_DIR?.trim();
-    if (dir) location.migrationsDir = dir;
-    const target = describeTarget(config);
-    // The migrator runs here, so that its progress and errors are this command's own output.
-    const opened: DatabaseBackend = await createBackend({ ...config, autoMigrate: false });
-    backend = opened;
-    if (command === "status") console.log(formatStatus(await migrationStatus(opened, location)));
-    else if (command === "dry-run") await dryRun(opened, location, target);
-    else await apply(opened, location, target);
+    if (command === "status") console.log(formatStatus(await migrationStatus(scratch, location)));
+    else await dryRun(scratch, location, target);
     return 0;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`migrate failed: ${redactUrl(message)}`);
-    return 1;
   } finally {
-    await backend?.close().catch(() => {});
+    await scratch.close();
   }
 }
 
-process.exit(await main());
+async function main(): Promise<number> {
+  const command = parseCommand(process.argv.slice(2));
+  if (command === "help") return printHelp(USAGE);
+  const config = loadConfig();
+  const location: MigrationsLocation = {};
+  const dir = process.env.MALWAR_MIGRATIONS_DIR?.trim();
+  if (dir) location.migrationsDir = dir;
+  const target = describeTarget(config);
+  if (command !== "apply" && missingSqliteFile(config))
+    return withoutDatabase(command, config, location, target);
+  // The migrator runs here, so that its progress and errors are this command's own output.
+  const backend = await createBackend({ ...config, autoMigrate: false });
+  try {
+    if (command === "status") console.log(formatStatus(await migrationStatus(backend, location)));
+    else if (command === "dry-run") await dryRun(backend, location, target);
+    else await apply(backend, location, target);
+    return 0;
+  } finally {
+    await backend.close().catch(() => {});
+  }
+}
+
+await runCli("migrate", USAGE, main);

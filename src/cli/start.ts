@@ -1,26 +1,46 @@
 /**
  * `bun run start`: serves the API on MALWAR_HOST:MALWAR_PORT with the configured backend.
  *
- * Logs to stdout through src/log (JSON, or text on a terminal): one line when it listens (URL,
- * backend, schema version; never a password), a warning when no API key exists and the service is
- * open, then one line per request. SIGINT/SIGTERM: stop accepting connections, let in-flight
- * requests finish (up to 10 s), write buffered usage counts, close the backend, exit 0.
- * A configuration or storage failure at start is one line on stderr and exit 1 (and, once the
- * logger is set up, an error record in the log).
+ * Logs to stdout through src/log (JSON, or text on a terminal): each migration it applies (with
+ * its duration), one line when it listens (URL, backend, schema version; never a password), a
+ * warning when no API key exists and the service is open, then one line per request.
+ * SIGINT/SIGTERM: stop accepting connections, let in-flight requests finish (up to 10 s), write
+ * buffered usage counts, close the backend, exit 0. A configuration or storage failure at start is
+ * one line on stderr (`malwar start: …`) and exit 1 (and, once the logger is set up, an error
+ * record in the log).
  *
  * `runStart` is the same start-up for an entry script that mounts routes of its own (the shutdown
  * tests' slow route lives in test/support, not here).
  */
-import type { DatabaseBackend } from "../backends/database-backend.ts";
-import { loadConfig, loadLogConfig, postgresLocation, type StorageConfig } from "../config/index.ts";
-import { MalwarError, redactUrl } from "../errors/index.ts";
-import { createLogger, describeError, getLogger, setLogger } from "../log/index.ts";
-import { schemaVersion } from "../migrate/index.ts";
+import type { DatabaseBackend } from "../backends/index.ts";
+import {
+  loadConfig,
+  loadLogConfig,
+  loadRetentionConfig,
+  postgresLocation,
+  type StorageConfig,
+} from "../config/index.ts";
+import { ConfigurationError } from "../errors/index.ts";
+import { createLogger, describeError, getLogger, type Logger, setLogger } from "../log/index.ts";
+import { runMigrations, schemaVersion } from "../migrate/index.ts";
 import { ApiKeyRepository } from "../repositories/index.ts";
 import { type ExtraRoutes, type RunningService, startService } from "../service/index.ts";
 import { createBackend } from "../storage/index.ts";
+import { parseCli, printHelp, runCli } from "./cli-args.ts";
+import { migrationLine } from "./cli-target.ts";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+const USAGE = `usage: bun run start
+
+Serves the HTTP API (under /api/v1) until SIGINT or SIGTERM. Takes no arguments: it is configured
+by the environment (and .env), e.g.
+  MALWAR_HOST / MALWAR_PORT     where it listens (127.0.0.1 / 8000)
+  MALWAR_DB_BACKEND             sqlite (MALWAR_DB_PATH, default malwar.db) or postgres (MALWAR_POSTGRES_URL)
+  MALWAR_AUTO_MIGRATE           apply pending migrations first (true)
+  MALWAR_RETENTION_DAYS         prune api_usage/audit_log rows older than this, hourly (0 = keep)
+See README.md for every variable.
+  -h, --help   this text`;
 
 function target(config: StorageConfig): string {
   if (config.backend === "sqlite") return `sqlite (${config.dbPath})`;
@@ -28,26 +48,68 @@ function target(config: StorageConfig): string {
   return location === null ? "postgres" : `postgres (${location})`;
 }
 
-function safeMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // Multi-line messages (the missing-driver hint) keep their lines; stacks never reach the user.
-  return redactUrl(message);
-}
-
-/** Set once the logger is configured: failures before that have only the line on stderr. */
-let logging = false;
-
 export interface RunStartOptions {
   /** Routes mounted next to the API's own. */
   extraRoutes?: ExtraRoutes;
 }
 
-async function main(options: RunStartOptions): Promise<void> {
+/** Why Bun.serve refused, in terms of the variables the operator set. */
+function listenFailure(error: unknown, host: string, port: number): Error {
+  const code = (error as { code?: unknown })?.code;
+  const where = `MALWAR_HOST=${JSON.stringify(host)} MALWAR_PORT=${port}`;
+  switch (code) {
+    case "EADDRINUSE":
+      return new Error(`cannot listen: ${host}:${port} is already in use (${where})`);
+    case "EADDRNOTAVAIL":
+      return new ConfigurationError(`MALWAR_HOST ${JSON.stringify(host)} is not an address of this machine`);
+    case "EACCES":
+      return new ConfigurationError(`MALWAR_PORT ${port} needs privileges this process lacks (${where})`);
+    case "ENOTFOUND":
+    case "EINVAL":
+    case "ENOENT":
+    case "EAI_AGAIN":
+    case "EAI_NONAME":
+      return new ConfigurationError(
+        `MALWAR_HOST ${JSON.stringify(host)} is not a host name or address this machine can listen on`,
+      );
+    default: {
+      const message = error instanceof Error ? error.message : String(error);
+      return new Error(`cannot listen on ${where}: ${message}`);
+    }
+  }
+}
+
+async function openMigrated(config: StorageConfig, log: Logger): Promise<DatabaseBackend> {
+  const backend = await createBackend({ ...config, autoMigrate: false });
+  if (!config.autoMigrate) return backend;
+  try {
+    await runMigrations(backend, {
+      onApplied: (m) =>
+        log.info(
+          {
+            migration: `${String(m.version).padStart(3, "0")}_${m.name}`,
+            duration_ms: Number(m.durationMs.toFixed(1)),
+          },
+          migrationLine(m),
+        ),
+    });
+  } catch (error) {
+    await backend.close().catch(() => {});
+    throw error;
+  }
+  return backend;
+}
+
+async function main(options: RunStartOptions): Promise<number> {
+  if (parseCli({ tool: "start", usage: USAGE, options: {} }, process.argv.slice(2)) === "help") {
+    return printHelp(USAGE);
+  }
   const config = loadConfig();
+  const { retentionDays } = loadRetentionConfig();
   setLogger(createLogger(loadLogConfig()));
   logging = true;
   const log = getLogger();
-  const backend: DatabaseBackend = await createBackend(config);
+  const backend = await openMigrated(config, log);
   let service: RunningService;
   try {
     service = startService({
@@ -55,13 +117,11 @@ async function main(options: RunStartOptions): Promise<void> {
       host: config.host,
       port: config.port,
       extraRoutes: options.extraRoutes,
+      retention: retentionDays > 0 ? { days: retentionDays } : undefined,
     });
   } catch (error) {
     await backend.close().catch(() => {});
-    const code = (error as { code?: unknown })?.code;
-    const reason =
-      code === "EADDRINUSE" ? `${config.host}:${config.port} is already in use` : safeMessage(error);
-    throw new Error(`cannot listen: ${reason}`);
+    throw listenFailure(error, config.host, config.port);
   }
 
   let stopping = false;
@@ -108,19 +168,25 @@ async function main(options: RunStartOptions): Promise<void> {
         "Create one with: bun run keys create --name NAME --role admin",
     );
   }
+  return 0;
 }
+
+/** Set once the logger is configured: failures before that have only the line on stderr. */
+let logging = false;
 
 /** Starts the service as `bun run start` does; a failure is one line on stderr and exit 1. */
 export async function runStart(options: RunStartOptions = {}): Promise<void> {
-  try {
-    await main(options);
-  } catch (error) {
-    const prefix = error instanceof MalwarError ? `malwar: ${error.name}: ` : "malwar: ";
-    // The log line is for whatever collects the service's logs; the line on stderr is for a person.
-    if (logging) getLogger().error({ error: describeError(error) }, "start failed");
-    console.error(prefix + safeMessage(error));
-    process.exit(1);
-  }
+  await runCli("start", USAGE, async () => {
+    try {
+      return await main(options);
+    } catch (error) {
+      // The log record is for whatever collects the service's logs; runCli's line on stderr is for a person.
+      if (logging) getLogger().error({ error: describeError(error) }, "start failed");
+      throw error;
+    }
+  });
+  // Nothing started must keep a failed start alive.
+  if (process.exitCode !== 0 && process.exitCode !== undefined) process.exit(process.exitCode);
 }
 
 if (import.meta.main) await runStart();

@@ -37,24 +37,48 @@ export function loadConfig(env: Env = process.env): StorageConfig {
     return trimmed === "" ? undefined : trimmed;
   };
   const d = DEFAULT_CONFIG;
+  const backend = backendName(read("backend"), d.backend);
+  // The settings of the backend that is not selected are ignored, not validated (a leftover
+  // MALWAR_POSTGRES_URL must not stop a SQLite start): a value that does not parse is the default.
+  const postgres = <T>(parse: () => T, fallback: T): T => {
+    if (backend === "postgres") return parse();
+    try {
+      return parse();
+    } catch {
+      return fallback;
+    }
+  };
   const config: StorageConfig = {
-    backend: backendName(read("backend"), d.backend),
+    backend,
     dbPath: read("dbPath") ?? d.dbPath,
     postgresUrl: read("postgresUrl") ?? d.postgresUrl,
-    postgresPoolMin: integer(read("postgresPoolMin"), d.postgresPoolMin, ENV_NAMES.postgresPoolMin),
-    postgresPoolMax: integer(read("postgresPoolMax"), d.postgresPoolMax, ENV_NAMES.postgresPoolMax),
+    postgresPoolMin: postgres(
+      () => integer(read("postgresPoolMin"), d.postgresPoolMin, ENV_NAMES.postgresPoolMin),
+      d.postgresPoolMin,
+    ),
+    postgresPoolMax: postgres(
+      () => integer(read("postgresPoolMax"), d.postgresPoolMax, ENV_NAMES.postgresPoolMax),
+      d.postgresPoolMax,
+    ),
     autoMigrate: boolean(read("autoMigrate"), d.autoMigrate, ENV_NAMES.autoMigrate),
-    postgresConnectTimeout: decimal(
-      read("postgresConnectTimeout"),
+    postgresConnectTimeout: postgres(
+      () =>
+        decimal(read("postgresConnectTimeout"), d.postgresConnectTimeout, ENV_NAMES.postgresConnectTimeout),
       d.postgresConnectTimeout,
-      ENV_NAMES.postgresConnectTimeout,
     ),
-    postgresStatementTimeout: integer(
-      read("postgresStatementTimeout"),
+    postgresStatementTimeout: postgres(
+      () =>
+        integer(
+          read("postgresStatementTimeout"),
+          d.postgresStatementTimeout,
+          ENV_NAMES.postgresStatementTimeout,
+        ),
       d.postgresStatementTimeout,
-      ENV_NAMES.postgresStatementTimeout,
     ),
-    postgresPrepare: boolean(read("postgresPrepare"), d.postgresPrepare, ENV_NAMES.postgresPrepare),
+    postgresPrepare: postgres(
+      () => boolean(read("postgresPrepare"), d.postgresPrepare, ENV_NAMES.postgresPrepare),
+      d.postgresPrepare,
+    ),
     host: read("host") ?? d.host,
     port: integer(read("port"), d.port, ENV_NAMES.port),
   };

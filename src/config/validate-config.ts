@@ -14,13 +14,27 @@ export function validateConfig(
   if (!(BACKEND_NAMES as readonly string[]).includes(config.backend)) {
     fail(names.backend, String(config.backend), "must be 'sqlite' or 'postgres'");
   }
+  if (config.backend === "sqlite") checkSqlite(config, names);
+  else checkPostgres(config, names);
+  checkInteger(config.port, names.port, 0);
+  if (config.port > 65535) fail(names.port, String(config.port), "must be a port number from 0 to 65535");
+  if (typeof config.autoMigrate !== "boolean")
+    fail(names.autoMigrate, String(config.autoMigrate), "must be a boolean");
+  return config;
+}
+
+/** Only the selected backend's settings are checked: the other's are ignored, whatever they hold. */
+function checkSqlite(config: StorageConfig, names: Record<keyof StorageConfig, string>): void {
   if (typeof config.dbPath !== "string" || config.dbPath.length === 0) {
     fail(names.dbPath, String(config.dbPath), "must be a file path or ':memory:'");
   }
-  if (config.postgresUrl !== "") checkPostgresUrl(config.postgresUrl, names.postgresUrl);
-  if (config.backend === "postgres" && config.postgresUrl === "") {
+}
+
+function checkPostgres(config: StorageConfig, names: Record<keyof StorageConfig, string>): void {
+  if (config.postgresUrl === "") {
     throw new ConfigurationError(`${names.postgresUrl} is required when ${names.backend} is 'postgres'`);
   }
+  checkPostgresUrl(config.postgresUrl, names.postgresUrl);
   checkInteger(config.postgresPoolMin, names.postgresPoolMin, 0);
   checkInteger(config.postgresPoolMax, names.postgresPoolMax, 1);
   if (config.postgresPoolMin > config.postgresPoolMax) {
@@ -36,14 +50,9 @@ export function validateConfig(
     );
   }
   checkInteger(config.postgresStatementTimeout, names.postgresStatementTimeout, 0);
-  checkInteger(config.port, names.port, 0);
-  if (config.port > 65535) fail(names.port, String(config.port), "must be a port number from 0 to 65535");
-  if (typeof config.autoMigrate !== "boolean")
-    fail(names.autoMigrate, String(config.autoMigrate), "must be a boolean");
   if (typeof config.postgresPrepare !== "boolean") {
     fail(names.postgresPrepare, String(config.postgresPrepare), "must be a boolean");
   }
-  return config;
 }
 
 function checkPostgresUrl(url: string, name: string): void {

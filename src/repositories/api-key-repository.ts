@@ -41,6 +41,15 @@ export interface NewApiKey {
   role?: ApiKeyRole;
 }
 
+/**
+ * What `revokeKey` found: a key it deactivated now, a key that was already inactive (nothing
+ * changed), or no key with that id. Callers report each differently (and audit only "revoked").
+ */
+export type RevokeResult =
+  | { outcome: "revoked"; key: ApiKey }
+  | { outcome: "already_revoked"; key: ApiKey }
+  | { outcome: "not_found"; key: null };
+
 export interface CreatedApiKey {
   /** The raw key: shown once, stored only as its hash. */
   key: string;
@@ -122,6 +131,25 @@ export class ApiKeyRepository {
       db.execute(sql`UPDATE api_keys SET is_active = ${false} WHERE id = ${id}`),
     );
     return rowCount > 0;
+  }
+
+  /**
+   * Deactivates the key and says what it found. Only an active key is changed (and signalled),
+   * so a second revoke of the same key is told apart from the first, also when two run at once:
+   * exactly one of them sees "revoked".
+   */
+  async revokeKey(id: string): Promise<RevokeResult> {
+    const keyId = nonEmptyText("id", id, COLUMN_LIMITS.id);
+    return this.db.transaction(async (tx) => {
+      const { rowCount } = await tx.execute(
+        sql`UPDATE api_keys SET is_active = ${false} WHERE id = ${keyId} AND is_active = ${true}`,
+      );
+      // Only a change is signalled: an already inactive key leaves every kept answer right.
+      if (rowCount > 0) await tx.signalChange(KEY_CHANGES_CHANNEL);
+      const key = await new ApiKeyRepository(tx).get(keyId);
+      if (key === null) return { outcome: "not_found", key: null };
+      return { outcome: rowCount > 0 ? "revoked" : "already_revoked", key };
+    });
   }
 
   async touchLastUsed(id: string, at: InstantInput = new Date()): Promise<void> {

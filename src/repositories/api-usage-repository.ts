@@ -3,6 +3,7 @@ import { type SqlQuery, sql } from "../sql/index.ts";
 import { byteOrder } from "./backend-fragments.ts";
 import { type InstantInput, instantIn, int32OrNull, nonEmptyText, text, textOrNullIn } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
+import { agedRows, type PruneOptions } from "./prune-batches.ts";
 import { countOf } from "./query-parts.ts";
 import { type Instant, rowConverter } from "./row-convert.ts";
 
@@ -75,6 +76,8 @@ export interface UsageSummary {
 }
 
 const USAGE_COLUMNS = ["api_key", "endpoint", "method", "status_code", "timestamp"] as const;
+
+const usageAged = agedRows("api_usage", "id");
 
 export class ApiUsageRepository {
   constructor(private readonly db: DatabaseBackend) {}
@@ -149,6 +152,16 @@ export class ApiUsageRepository {
       sql`SELECT * FROM api_usage WHERE 1 = 1${this.filter(options)} ORDER BY timestamp DESC, id DESC LIMIT ${limit} OFFSET ${offset}`,
     );
     return rows.map(usageOut);
+  }
+
+  /** Rows older than `cutoff` (what a prune would delete). */
+  async countOlderThan(cutoff: InstantInput): Promise<number> {
+    return usageAged.count(this.db, cutoff);
+  }
+
+  /** Deletes rows older than `cutoff`, oldest first, in committed batches (see AuditLogRepository.pruneOlderThan). */
+  pruneOlderThan(cutoff: InstantInput, options: PruneOptions = {}): Promise<number> {
+    return usageAged.prune(this.db, cutoff, options);
   }
 
   private filter(filter: ApiUsageFilter, prefix = ""): SqlQuery {

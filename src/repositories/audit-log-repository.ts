@@ -4,7 +4,8 @@ import { type SqlQuery, sql } from "../sql/index.ts";
 import { byteOrder } from "./backend-fragments.ts";
 import { COLUMN_LIMITS } from "./column-limits.ts";
 import { type InstantInput, instantIn, jsonObjectIn, nonEmptyText, text } from "./domain.ts";
-import { type PageOptions, page } from "./paging.ts";
+import { type CappedTotal, cappedCount, type PageOptions, page } from "./paging.ts";
+import { agedRows, type PruneOptions } from "./prune-batches.ts";
 import { countOf, whereAll } from "./query-parts.ts";
 import { type Instant, rowConverter } from "./row-convert.ts";
 import { guardWrite, newId } from "./write-errors.ts";
@@ -45,6 +46,18 @@ export interface AuditQuery extends PageOptions {
   resource_id?: string;
 }
 
+/** Where a keyset page continues: strictly after this entry in newest-first order. */
+export interface AuditCursor {
+  timestamp: string;
+  event_id: string;
+}
+
+export interface AuditPage extends CappedTotal {
+  entries: AuditEntry[];
+  /** The last entry's position when the page is full (there may be more), else null. */
+  next: AuditCursor | null;
+}
+
 const auditOut = rowConverter<AuditEntry>({
   event_id: "value",
   timestamp: "instant",
@@ -58,6 +71,8 @@ const auditOut = rowConverter<AuditEntry>({
 });
 
 const AUDIT_COLUMNS = auditOut.columns;
+
+const auditAged = agedRows("audit_log", "event_id");
 
 export class AuditLogRepository {
   constructor(private readonly db: DatabaseBackend) {}
@@ -106,11 +121,59 @@ export class AuditLogRepository {
     return rows.map(auditOut);
   }
 
+  /**
+   * A page for GET /audit: newest first, continuing after `after` (keyset: the same cost on page
+   * 1 and page 10,000, where OFFSET reads every skipped row), with a total counted only up to
+   * TOTAL_COUNT_CAP (an exact COUNT(*) reads every matching row on every call).
+   */
+  async queryPage(filter: AuditQuery & { after?: AuditCursor } = {}): Promise<AuditPage> {
+    const { limit, offset } = page(filter);
+    const conditions = this.conditions(filter);
+    const byte = byteOrder(this.db);
+    const paged = [...conditions];
+    if (filter.after !== undefined) {
+      const at = instantIn("cursor", filter.after.timestamp);
+      const id = nonEmptyText("cursor", filter.after.event_id, COLUMN_LIMITS.id);
+      paged.push(sql`(timestamp < ${at} OR (timestamp = ${at} AND event_id ${byte} < ${id}))`);
+    }
+    const [rows, total] = await Promise.all([
+      this.db.fetchAll(
+        sql`SELECT * FROM audit_log${whereAll(paged)} ORDER BY timestamp DESC, event_id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
+      ),
+      cappedCount(this.db, sql`FROM audit_log${whereAll(conditions)}`),
+    ]);
+    const entries = rows.map(auditOut);
+    const last = entries[entries.length - 1];
+    return {
+      entries,
+      ...total,
+      next: entries.length === limit && last ? { timestamp: last.timestamp, event_id: last.event_id } : null,
+    };
+  }
+
+  /** Entries older than `cutoff` (what a prune would delete). */
+  async countOlderThan(cutoff: InstantInput): Promise<number> {
+    return auditAged.count(this.db, cutoff);
+  }
+
+  /**
+   * Deletes entries older than `cutoff`, oldest first, in statements of at most `batchSize`
+   * rows, each committed on its own: no lock is held longer than one batch, and other callers'
+   * statements run between batches. Returns how many were deleted.
+   */
+  pruneOlderThan(cutoff: InstantInput, options: PruneOptions = {}): Promise<number> {
+    return auditAged.prune(this.db, cutoff, options);
+  }
+
   async count(filter: Omit<AuditQuery, "limit" | "offset"> = {}): Promise<number> {
     return countOf(this.db, sql`SELECT COUNT(*) AS n FROM audit_log${this.where(filter)}`);
   }
 
   private where(filter: Omit<AuditQuery, "limit" | "offset">): SqlQuery {
+    return whereAll(this.conditions(filter));
+  }
+
+  private conditions(filter: Omit<AuditQuery, "limit" | "offset">): SqlQuery[] {
     const parts: SqlQuery[] = [];
     if (filter.since !== undefined) parts.push(sql`timestamp >= ${instantIn("since", filter.since)}`);
     if (filter.until !== undefined) parts.push(sql`timestamp < ${instantIn("until", filter.until)}`);
@@ -122,6 +185,6 @@ export class AuditLogRepository {
     }
     if (filter.resource_id !== undefined)
       parts.push(sql`resource_id = ${text("resource_id", filter.resource_id)}`);
-    return whereAll(parts);
+    return parts;
   }
 }

@@ -26,8 +26,10 @@ export {
 export * from "./finding-repository.ts";
 export type { Finding, NewFinding } from "./finding-row.ts";
 export { type CappedTotal, MAX_PAGE_SIZE, type PageOptions, TOTAL_COUNT_CAP } from "./paging.ts";
+export { DEFAULT_PRUNE_BATCH, type PruneOptions } from "./prune-batches.ts";
 export * from "./publisher-repository.ts";
 export * from "./repositories.ts";
+export * from "./retention.ts";
 export type { Instant } from "./row-convert.ts";
 export type { ScanCursor, ScanFilter, ScanPage, ScanPageOptions } from "./scan-listing.ts";
 export * from "./scan-repository.ts";
@@ -36,5 +38,7 @@ export * from "./scheduled-job-repository.ts";
 export * from "./schema-repository.ts";
 export * from "./signature-repository.ts";
 export type { NewSignature, Signature, SignatureChanges } from "./signature-row.ts";
+export * from "./table-catalog.ts";
+export { canonicalRow, writtenRow } from "./table-rows.ts";
 export * from "./url-analysis-repository.ts";
 export type { NewUrlAnalysis, UrlAnalysis } from "./url-analysis-row.ts";

@@ -8,6 +8,7 @@ import type { Permission } from "./permissions.ts";
 import type { RouteDoc } from "./route-doc.ts";
 import { invalidFields, queryObject } from "./schemas/parse.ts";
 import type { ServiceApp } from "./service-app.ts";
+import { withinStorageDeadline } from "./storage-deadline.ts";
 
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -65,32 +66,36 @@ export function endpoint(app: ServiceApp, methods: MethodSpecs): Endpoint {
           allow,
         });
       }
-      if (spec.permission !== null) {
-        principal = await authenticate(req, app.keys, app.openMode);
-        if (trace !== undefined) trace.keyId = principal.keyId;
-        authorize(principal, spec.permission);
-      }
-      const params = req.params ?? {};
-      checkPathParams(url, params);
-      if (spec.doc !== undefined && spec.doc.query === undefined && url.search.length > 1) refuseQuery(url);
-      let ip: string | undefined;
-      response = await spec.handle({
-        req,
-        url,
-        params,
-        principal: principal ?? NO_KEY_NEEDED,
-        requestId,
-        // Looked up only when read (audit rows): most requests never need it, and it is not free.
-        get ip() {
-          ip ??= server.requestIP(req)?.address ?? "";
-          return ip;
-        },
-        app,
-      });
+      const work = async (): Promise<Response> => {
+        if (spec.permission !== null) {
+          principal = await authenticate(req, app.keys, app.openMode);
+          if (trace !== undefined) trace.keyId = principal.keyId;
+          authorize(principal, spec.permission);
+        }
+        const params = req.params ?? {};
+        checkPathParams(url, params);
+        if (spec.doc !== undefined && spec.doc.query === undefined && url.search.length > 1) refuseQuery(url);
+        let ip: string | undefined;
+        return spec.handle({
+          req,
+          url,
+          params,
+          principal: principal ?? NO_KEY_NEEDED,
+          requestId,
+          // Looked up only when read (audit rows): most requests never need it, and it is not free.
+          get ip() {
+            ip ??= server.requestIP(req)?.address ?? "";
+            return ip;
+          },
+          app,
+        });
+      };
+      response = await withinStorageDeadline(work(), app.databaseHealth);
     } catch (error) {
       response = errorResponse(error, app.logger, requestId);
     }
-    const keyId = principal?.keyId ?? null;
+    // Set inside `work`, which TypeScript does not follow through the closure.
+    const keyId = (principal as Principal | null)?.keyId ?? null;
     app.recordUsage(keyId, url.pathname, req.method, response.status);
     if (keyId !== null && response.status < 400) app.noteKeyUsed(keyId);
     return response;

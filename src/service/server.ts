@@ -6,6 +6,11 @@ import { observeRoute } from "./observability/observe-route.ts";
 import { REQUEST_ID_HEADER } from "./observability/request-trace.ts";
 import { UNMATCHED_ROUTE } from "./observability/service-metrics.ts";
 import { MAX_BODY_BYTES } from "./read-body.ts";
+import {
+  type RetentionSchedule,
+  type RetentionScheduleOptions,
+  scheduleRetention,
+} from "./retention-schedule.ts";
 import { type ExtraRoutes, routeTable } from "./route-table.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { createServiceApp, type ServiceApp } from "./service-app.ts";
@@ -24,6 +29,11 @@ export interface StartServiceOptions {
   extraRoutes?: ExtraRoutes;
   /** Deadline for GET /ready's `select 1`. */
   readyTimeoutMs?: number;
+  /**
+   * Days of api_usage and audit_log rows to keep (MALWAR_RETENTION_DAYS): older rows are pruned
+   * soon after start and then every `intervalMs` (default one hour). Unset or 0 days: kept forever.
+   */
+  retention?: Omit<RetentionScheduleOptions, "backend" | "logger" | "onRun">;
   /** api_usage batching: entries per insert batch and the longest an entry waits. */
   usageBatchSize?: number;
   usageIntervalMs?: number;
@@ -88,6 +98,10 @@ export function startService(options: StartServiceOptions): RunningService {
     void app.close().catch(() => {});
     throw error;
   }
+  const retention: RetentionSchedule | null =
+    options.retention !== undefined && options.retention.days > 0
+      ? scheduleRetention({ ...options.retention, backend: app.backend, logger: app.logger })
+      : null;
   const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
   const url = `http://${host}:${server.port}`;
 
@@ -108,6 +122,7 @@ export function startService(options: StartServiceOptions): RunningService {
       } finally {
         clearTimeout(timer);
       }
+      await retention?.stop();
       await app.close();
     })();
     return stopping;

@@ -2,6 +2,7 @@ import { type DatabaseBackend, JoinedTransaction, TimedBackend } from "../backen
 import { describeError, getLogger, type Logger } from "../log/index.ts";
 import { createRepositories, KEY_CHANGES_CHANNEL, type Repositories } from "../repositories/index.ts";
 import { type KeyVerifier, keptKeyVerifier, type OpenModeCheck, openModeCheck } from "./auth.ts";
+import { DatabaseHealthCheck } from "./database-health.ts";
 import type { RequestContext } from "./endpoint.ts";
 import { KeyStateFreshness } from "./key-state.ts";
 import { ServiceMetrics } from "./observability/service-metrics.ts";
@@ -27,6 +28,8 @@ export interface ServiceApp {
   logger: Logger;
   metrics: ServiceMetrics;
   readyTimeoutMs: number;
+  /** What GET /health reports about the database (bounded wait, last schema version kept). */
+  databaseHealth: DatabaseHealthCheck;
   usage: UsageRecorder;
   recordUsage(keyId: string | null, endpoint: string, method: string, status: number): void;
   /** Stamps api_keys.last_used after a successful request, at most once a minute per key, off the response path. */
@@ -57,6 +60,7 @@ export interface ServiceAppOptions {
 const MAX_ENDPOINT = 512;
 /** last_used is for spotting stale keys, so minute precision is plenty and saves a write per request. */
 const KEY_TOUCH_INTERVAL_MS = 60_000;
+const CLOSE_DRAIN_TIMEOUT_MS = 3_000;
 
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const logger = options.logger ?? getLogger();
@@ -93,6 +97,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     logger,
     metrics,
     readyTimeoutMs: options.readyTimeoutMs ?? 2000,
+    databaseHealth: new DatabaseHealthCheck(() => repos.schema.version()),
     usage,
     recordUsage(keyId, endpoint, method, status) {
       usage.record({
@@ -119,7 +124,18 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     drain,
     async close() {
       await watch?.close();
-      await drain();
+      // Usage counts and last_used stamps are bookkeeping: a database that stopped answering
+      // must not hold a shutdown past this. What is still unwritten is said in the log.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const drained = await Promise.race([
+        drain().then(() => true),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), CLOSE_DRAIN_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!drained)
+        logger.warn(`shutdown: usage counts still unwritten after ${CLOSE_DRAIN_TIMEOUT_MS} ms are dropped`);
     },
     change(rc, work) {
       // Read before the work: the socket may be gone by the time the audit row is written.

@@ -124,7 +124,7 @@ describePostgres("postgres transactions", (getDb) => {
       await waitFor(
         async () => {
           const rows =
-            await observer`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`;
+            await observer`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`;
           return (rows[0] as { n: number }).n;
         },
         (n) => n === 1,
@@ -134,7 +134,8 @@ describePostgres("postgres transactions", (getDb) => {
       await Promise.all([first, second]);
       expect(order).toEqual(["first locked", "first done", "second locked"]);
       // Transaction-scoped: nothing is left held.
-      const [left] = await observer`select count(*)::int as n from pg_locks where locktype = 'advisory'`;
+      const [left] =
+        await observer`select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`;
       expect((left as { n: number }).n).toBe(0);
     } finally {
       await observer.end({ timeout: 2 });

@@ -92,6 +92,39 @@ describe("loadConfig defaults", () => {
   }
 });
 
+describe("the backend that is not selected has its settings ignored", () => {
+  const leftovers = {
+    MALWAR_POSTGRES_URL: "garbage",
+    MALWAR_POSTGRES_POOL_MIN: "two",
+    MALWAR_POSTGRES_POOL_MAX: "-4",
+    MALWAR_POSTGRES_CONNECT_TIMEOUT: "soon",
+    MALWAR_POSTGRES_STATEMENT_TIMEOUT: "-5",
+    MALWAR_POSTGRES_PREPARE: "sometimes",
+  };
+
+  test("SQLite starts with garbage PostgreSQL settings; the unparsable ones are the defaults", () => {
+    const config = loadConfig({ MALWAR_DB_PATH: "x.db", ...leftovers });
+    expect(config.backend).toBe("sqlite");
+    expect(config.dbPath).toBe("x.db");
+    expect(config.postgresPoolMin).toBe(2);
+    expect(config.postgresConnectTimeout).toBe(30);
+    expect(config.postgresPrepare).toBe(true);
+  });
+
+  test("the same settings stop a PostgreSQL start, naming the first bad variable", () => {
+    const error = configError(() => loadConfig({ MALWAR_DB_BACKEND: "postgres", ...leftovers }));
+    expect(error.message).toContain("MALWAR_POSTGRES_");
+  });
+
+  test("resolveConfig (embedding) ignores them too", () => {
+    expect(
+      resolveConfig({ backend: "sqlite", dbPath: ":memory:", postgresUrl: "garbage", postgresPoolMax: 0 })
+        .backend,
+    ).toBe("sqlite");
+    expect(() => resolveConfig({ backend: "postgres", postgresUrl: "garbage" })).toThrow(/postgresUrl/);
+  });
+});
+
 describe("loadConfig refuses bad values, naming the variable and the value", () => {
   const cases: [string, Record<string, string>, string, string][] = [
     ["unknown backend", { MALWAR_DB_BACKEND: "mysql" }, "MALWAR_DB_BACKEND", "mysql"],
@@ -128,7 +161,11 @@ describe("loadConfig refuses bad values, naming the variable and the value", () 
   ];
   for (const [label, env, variable, value] of cases) {
     test(label, () => {
-      const error = configError(() => loadConfig(env));
+      // PostgreSQL settings are checked only when PostgreSQL is selected.
+      const selected = variable.startsWith("MALWAR_POSTGRES_")
+        ? { MALWAR_DB_BACKEND: "postgres", MALWAR_POSTGRES_URL: PG, ...env }
+        : env;
+      const error = configError(() => loadConfig(selected));
       expect(error.message).toContain(variable);
       expect(error.message).toContain(value);
       expect(error.code).toBe("CONFIGURATION_ERROR");
@@ -138,7 +175,12 @@ describe("loadConfig refuses bad values, naming the variable and the value", () 
 
   test("min > max names both variables and values", () => {
     const error = configError(() =>
-      loadConfig({ MALWAR_POSTGRES_POOL_MIN: "8", MALWAR_POSTGRES_POOL_MAX: "4" }),
+      loadConfig({
+        MALWAR_DB_BACKEND: "postgres",
+        MALWAR_POSTGRES_URL: PG,
+        MALWAR_POSTGRES_POOL_MIN: "8",
+        MALWAR_POSTGRES_POOL_MAX: "4",
+      }),
     );
     expect(error.message).toContain("MALWAR_POSTGRES_POOL_MIN");
     expect(error.message).toContain("MALWAR_POSTGRES_POOL_MAX");
@@ -180,7 +222,10 @@ describe("resolveConfig (createBackend's partial config)", () => {
   });
 
   test("refuses the same things, naming the field", () => {
-    expect(configError(() => resolveConfig({ postgresPoolMax: 0 })).message).toContain("postgresPoolMax");
+    expect(
+      configError(() => resolveConfig({ backend: "postgres", postgresUrl: PG, postgresPoolMax: 0 })).message,
+    ).toContain("postgresPoolMax");
+    expect(configError(() => resolveConfig({ port: 70000 })).message).toContain("port");
     expect(configError(() => resolveConfig({ backend: "postgres" })).message).toContain("postgresUrl");
     const error = configError(() =>
       resolveConfig({ backend: "postgres", postgresUrl: "postgres://u:Sup3rSecret@h:x/d" }),

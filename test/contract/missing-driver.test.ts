@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { makeTempDir } from "../support/temp-dir.ts";
 
 const ROOT = join(import.meta.dir, "../..");
-const MESSAGE = "PostgreSQL backend requires the 'postgres' package.\nInstall it with: bun add postgres";
+const MESSAGE =
+  "PostgreSQL backend requires the 'postgres' package.\nInstall it with: bun install (it is an optional dependency: run it without --omit optional)";
 
 describe("postgres package missing", () => {
   const dir = makeTempDir("malwar-contract-nodriver-");

@@ -183,7 +183,12 @@ describe("loadConfig", () => {
   ];
   for (const [label, env, variable, value] of bad) {
     test(`ConfigurationError: ${label}`, () => {
-      const error = thrownBy(() => loadConfig(env));
+      // The settings of the backend that is not selected are not validated.
+      const selected =
+        variable.startsWith("MALWAR_POSTGRES_") && env.MALWAR_DB_BACKEND === undefined
+          ? { MALWAR_DB_BACKEND: "postgres", MALWAR_POSTGRES_URL: "postgres://u@h/db", ...env }
+          : env;
+      const error = thrownBy(() => loadConfig(selected));
       expect(error).toBeInstanceOf(ConfigurationError);
       const message = (error as Error).message;
       expect(message).toContain(variable);
@@ -531,9 +536,17 @@ describe("createBackend / initBackend / getBackend / closeBackend", () => {
 
   test("createBackend refuses a bad partial config with a ConfigurationError", async () => {
     expect(await rejectionOf(createBackend({ backend: "postgres" }))).toBeInstanceOf(ConfigurationError);
-    expect(await rejectionOf(createBackend({ postgresPoolMin: 3, postgresPoolMax: 2 }))).toBeInstanceOf(
-      ConfigurationError,
-    );
+    expect(
+      await rejectionOf(
+        createBackend({
+          backend: "postgres",
+          postgresUrl: "postgres://u@h/db",
+          postgresPoolMin: 3,
+          postgresPoolMax: 2,
+        }),
+      ),
+    ).toBeInstanceOf(ConfigurationError);
+    expect(await rejectionOf(createBackend({ dbPath: "" }))).toBeInstanceOf(ConfigurationError);
   });
 
   test("createBackend() with no argument reads the MALWAR_* environment", async () => {

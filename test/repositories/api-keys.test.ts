@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { ValidationError } from "../../src/errors/index.ts";
-import { API_KEY_PREFIX } from "../../src/repositories/index.ts";
+import { API_KEY_PREFIX, type ApiKey } from "../../src/repositories/index.ts";
 import { rejectionOf } from "../support/rejection.ts";
 import { countRows, describeEachBackend, ISO_UTC, uid } from "./harness.ts";
 
@@ -52,6 +52,26 @@ describeEachBackend("ApiKeyRepository", (ctx) => {
     expect((await repos.apiKeys.list()).find((k) => k.id === record.id)?.is_active).toBe(false);
     expect((await repos.apiKeys.list({ activeOnly: true })).some((k) => k.id === record.id)).toBe(false);
     expect(await repos.apiKeys.revoke("no-such-key")).toBe(false);
+  });
+
+  test("revokeKey tells revoked, already revoked and unknown apart; of two at once exactly one revokes", async () => {
+    const { repos } = ctx();
+    const { key, record } = await repos.apiKeys.create({ name: uid("k"), role: "scanner" });
+    const first = await repos.apiKeys.revokeKey(record.id);
+    expect(first.outcome).toBe("revoked");
+    expect(first.key).toMatchObject({ id: record.id, is_active: false });
+    expect(await repos.apiKeys.verify(key)).toBeNull();
+    const second = await repos.apiKeys.revokeKey(record.id);
+    expect(second).toEqual({ outcome: "already_revoked", key: first.key as ApiKey });
+    expect(await repos.apiKeys.revokeKey("no-such-key")).toEqual({ outcome: "not_found", key: null });
+    expect(await rejectionOf(repos.apiKeys.revokeKey(""))).toBeInstanceOf(ValidationError);
+
+    const other = await repos.apiKeys.create({ name: uid("k"), role: "scanner" });
+    const both = await Promise.all([
+      repos.apiKeys.revokeKey(other.record.id),
+      repos.apiKeys.revokeKey(other.record.id),
+    ]);
+    expect(both.map((r) => r.outcome).sort()).toEqual(["already_revoked", "revoked"]);
   });
 
   test("touchLastUsed stamps last_used", async () => {

@@ -4,7 +4,11 @@
  */
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { DEFAULT_CONFIG, DEFAULT_LOG_SETTINGS } from "../../src/config/index.ts";
+import { DEFAULT_CONFIG, DEFAULT_LOG_SETTINGS, loadRetentionConfig } from "../../src/config/index.ts";
+import { SQLiteBackend } from "../../src/index.ts";
+import { startService } from "../../src/service/index.ts";
+import { freePort } from "../faults/support/pg-cluster.ts";
+import { captureLog } from "../support/capture-log.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const read = (name: string) => Bun.file(join(root, name)).text();
@@ -94,10 +98,72 @@ describe("Dockerfile", () => {
     const copied = lines.filter((l) => l.startsWith("COPY ")).join(" ");
     for (const needed of ["package.json", "bun.lock", "src", "migrations"]) expect(copied).toContain(needed);
     const install = lines.findIndex((l) => l.startsWith("RUN bun install"));
+    // patchedDependencies (the postgres.js fix) must be in place when bun install applies them.
+    const copyPatches = lines.findIndex((l) => /^COPY patches\b/.test(l));
+    expect(copyPatches).toBeGreaterThan(-1);
+    expect(copyPatches).toBeLessThan(install);
     const copySrc = lines.findIndex((l) => /^COPY src\b/.test(l));
     // Source copied after the install keeps the dependency layer cached across code edits.
     expect(install).toBeLessThan(copySrc);
     expect(lines.at(-1)).toBe('CMD ["bun", "run", "start"]');
+  });
+});
+
+/** The `bun -e` probe of a HEALTHCHECK exec form: ["bun", "-e", CODE]. */
+function bunProbe(argv: unknown): string {
+  expect(Array.isArray(argv)).toBe(true);
+  const args = (argv as unknown[]).map(String);
+  const from = args[0] === "CMD" ? 1 : 0;
+  expect(args.slice(from, from + 2)).toEqual(["bun", "-e"]);
+  expect(args).toHaveLength(from + 3);
+  return args[from + 2] as string;
+}
+
+async function dockerfileProbe(): Promise<string> {
+  const line = (await read("Dockerfile")).split("\n").find((l) => l.startsWith("HEALTHCHECK "));
+  expect(line).toBeDefined();
+  const exec = /\bCMD (\[.*\])\s*$/.exec(line as string)?.[1];
+  expect(exec).toBeDefined();
+  return bunProbe(JSON.parse(exec as string));
+}
+
+async function runProbe(code: string, port: number): Promise<number> {
+  const proc = Bun.spawn([process.execPath, "-e", code], {
+    env: { PATH: process.env.PATH ?? "", MALWAR_PORT: String(port) },
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  return proc.exited;
+}
+
+describe("health checks (Dockerfile HEALTHCHECK, compose healthcheck)", () => {
+  test("both run the same bun probe of /api/v1/health, before CMD", async () => {
+    const probe = await dockerfileProbe();
+    expect(probe).toContain("/api/v1/health");
+    const lines = (await read("Dockerfile")).split("\n").filter((l) => /^[A-Z]+ /.test(l));
+    expect(lines.findIndex((l) => l.startsWith("HEALTHCHECK "))).toBeLessThan(
+      lines.findIndex((l) => l.startsWith("CMD ")),
+    );
+    const compose = Bun.YAML.parse(await read("compose.yaml")) as Compose;
+    const app = Object.values(compose.services).find((s) => s.build !== undefined) as Record<string, unknown>;
+    const health = asRecord(app.healthcheck, "malwar healthcheck");
+    expect(bunProbe(health.test)).toBe(probe);
+  });
+
+  test("the probe exits 0 against a running service, even with its database closed, and 1 with nothing listening", async () => {
+    const probe = await dockerfileProbe();
+    const backend = await SQLiteBackend.open(":memory:");
+    const port = await freePort();
+    const service = startService({ backend, host: "127.0.0.1", port, logger: captureLog("error").logger });
+    try {
+      expect(await runProbe(probe, port)).toBe(0);
+      // Liveness: a database that no longer answers does not make the container unhealthy.
+      await backend.close();
+      expect(await runProbe(probe, port)).toBe(0);
+    } finally {
+      await service.stop();
+    }
+    expect(await runProbe(probe, port)).toBe(1);
   });
 });
 
@@ -117,6 +183,7 @@ describe(".env.example", () => {
       MALWAR_PORT: String(DEFAULT_CONFIG.port),
       MALWAR_LOG_FORMAT: DEFAULT_LOG_SETTINGS.format,
       MALWAR_LOG_LEVEL: DEFAULT_LOG_SETTINGS.level,
+      MALWAR_RETENTION_DAYS: String(loadRetentionConfig({}).retentionDays),
     };
     const assignments = new Map<string, string>();
     for (const line of text.split("\n")) {

@@ -21,14 +21,29 @@ describe("bun run start on SQLite", () => {
   const dir = makeTempDir("malwar-start-");
   afterAll(() => dir.cleanup());
 
-  test("one line with URL, backend and schema version, then the open-mode notice; the URL serves", async () => {
+  test("each migration applied with its duration, one line with URL, backend and schema version, then the open-mode notice; the URL serves", async () => {
     const path = dir.file("start.db");
     const started = await startCli({ MALWAR_DB_PATH: path });
     const health = await fetch(`${started.url}/api/v1/health`);
     expect(health.status).toBe(200);
     expect(await stop(started)).toBe(0);
     // Standard output is a pipe here, so the log is JSON lines; requests have lines of their own.
-    const [first, second, ...rest] = started.stdout.lines.map((l) => JSON.parse(l) as LogRecord);
+    const records = started.stdout.lines.map((l) => JSON.parse(l) as LogRecord);
+    const migrations = records.slice(0, 5);
+    expect(
+      migrations.map((r) => [r.level, r.migration, String(r.msg).replace(/ in \d+\.\d ms$/, "")]),
+    ).toEqual([
+      ["info", "001_initial_schema", "applied 001_initial_schema"],
+      ["info", "002_api_usage_table", "applied 002_api_usage_table"],
+      ["info", "003_audit_log_table", "applied 003_audit_log_table"],
+      ["info", "004_api_keys_table", "applied 004_api_keys_table"],
+      ["info", "005_scheduled_scanning_tables", "applied 005_scheduled_scanning_tables"],
+    ]);
+    for (const r of migrations) {
+      expect(r.msg).toMatch(/ in \d+\.\d ms$/);
+      expect(typeof r.duration_ms).toBe("number");
+    }
+    const [first, second, ...rest] = records.slice(5);
     expect(first).toMatchObject({
       level: "info",
       backend: "sqlite",
@@ -89,7 +104,9 @@ describe("bun run start on SQLite", () => {
       const records = res.stdout
         .trim()
         .split("\n")
-        .map((l) => JSON.parse(l) as LogRecord);
+        .map((l) => JSON.parse(l) as LogRecord)
+        // The migrations ran before the listen failed (each its own line).
+        .filter((r) => r.migration === undefined);
       expect(records).toEqual([
         expect.objectContaining({
           level: "error",
@@ -116,7 +133,9 @@ describePostgres("bun run start on PostgreSQL", (db) => {
     started.proc.kill("SIGINT");
     expect(await started.proc.exited).toBe(0);
     await Promise.all([started.stdout.finished, started.stderr.finished]);
-    expect((JSON.parse(started.stdout.lines[0] as string) as LogRecord).msg).toMatch(
+    const records = started.stdout.lines.map((l) => JSON.parse(l) as LogRecord);
+    expect(records.filter((r) => String(r.msg).startsWith("applied "))).toHaveLength(5);
+    expect(records.find((r) => String(r.msg).includes("listening on"))?.msg).toMatch(
       /backend=postgres .*schema_version=5$/,
     );
     const all = `${started.stdout.text()}\n${started.stderr.text()}`;

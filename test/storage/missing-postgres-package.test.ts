@@ -60,7 +60,8 @@ test("createBackend for postgres fails with the exact install hint as a StorageE
   expect(out).toEqual({
     isStorageError: true,
     name: "StorageError",
-    message: "PostgreSQL backend requires the 'postgres' package.\nInstall it with: bun add postgres",
+    message:
+      "PostgreSQL backend requires the 'postgres' package.\nInstall it with: bun install (it is an optional dependency: run it without --omit optional)",
   });
 });
 

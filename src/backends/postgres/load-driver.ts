@@ -8,8 +8,12 @@ import { StorageError } from "../../errors/index.ts";
 
 export type PostgresFactory = typeof postgres;
 
+/*
+ * `bun add postgres` would turn the optional dependency into a required one in package.json;
+ * a plain `bun install` installs what the lockfile already pins.
+ */
 export const MISSING_DRIVER_MESSAGE =
-  "PostgreSQL backend requires the 'postgres' package.\nInstall it with: bun add postgres";
+  "PostgreSQL backend requires the 'postgres' package.\nInstall it with: bun install (it is an optional dependency: run it without --omit optional)";
 
 let loaded: Promise<PostgresFactory> | undefined;
 
@@ -17,7 +21,7 @@ export function loadPostgresDriver(): Promise<PostgresFactory> {
   loaded ??= import("postgres").then(
     (module) => module.default,
     (error: unknown) => {
-      // Forget the failure: `bun add postgres` in a long-lived REPL should work without a restart.
+      // Forget the failure: `bun install` in a long-lived REPL should work without a restart.
       loaded = undefined;
       if (isMissingPackage(error)) {
         throw new StorageError(MISSING_DRIVER_MESSAGE, { code: "DRIVER_MISSING", cause: error });

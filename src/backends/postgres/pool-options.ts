@@ -38,13 +38,27 @@ export const POSTGRES_DEFAULTS = Object.freeze({
  * swallows packets; a timed-out attempt is retried (retry-policy.ts), and start-up retries around
  * it for the whole `connectTimeout`.
  * Kept short because of a race seen here with postgres.js 3.4.9 under Bun 1.4.5: after the server
- * kills pooled connections, about one reconnect in ten loses its socket and hangs until this timer
- * fires (measured: 4-5 stalls in 40 rounds of kill-and-query, each exactly connect_timeout long;
- * fresh connections never stall). A normal connect with authentication takes milliseconds here and
- * well under a second across a network, so 2 s still leaves room.
+ * kills pooled connections, about one reconnect in ten lost its socket and hung until this timer
+ * fired (measured: 4-5 stalls in 40 rounds of kill-and-query, each exactly connect_timeout long;
+ * fresh connections never stall). With patches/postgres@3.4.9.patch no stall was seen in 90
+ * rounds (slowest query 277 ms), but a request's 3 s bound must not rest on that. A normal
+ * connect with authentication takes milliseconds here and well under a second across a network,
+ * so 2 s still leaves room.
  */
 export function perAttemptConnectTimeout(connectTimeout: number): number {
   return Math.min(2, Math.max(1, Math.ceil(connectTimeout)));
+}
+
+/**
+ * Seconds a closed connection waits before its next connect attempt, given the failures so far.
+ * postgres.js counts failures for the whole pool and by default waits up to 20 s
+ * (`(0.5 + random/2) * min(3 ** retries / 100, 20)`): after an outage, statements queued on a
+ * closed connection waited 10-21 s for a server that had been back for seconds. Capped at
+ * 0.25 s here, so a returning server is found within a quarter second; an attempt against a
+ * server that refuses costs a millisecond, so the short pause costs the server nothing.
+ */
+export function reconnectBackoffSeconds(failures: number): number {
+  return Math.min(0.25, 0.01 * 2 ** failures);
 }
 
 /** What the driver is given for one of the pool's parts. */
@@ -57,6 +71,7 @@ export function driverOptions(
     // null: never close for idleness (the driver would close the kept minimum too).
     idle_timeout: part.idleTimeout ?? null,
     connect_timeout: perAttemptConnectTimeout(options.connectTimeout),
+    backoff: reconnectBackoffSeconds,
     prepare: options.prepare,
     types: DRIVER_TYPES,
     onnotice: options.onNotice,

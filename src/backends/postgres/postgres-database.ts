@@ -15,7 +15,7 @@ import {
   type PostgresOptions,
   type ResolvedPostgresOptions,
 } from "./pool-options.ts";
-import { isSafeToRetry, MAX_RETRIES, retryDelayMs } from "./retry-policy.ts";
+import { mayRetry, retryDelayMs } from "./retry-policy.ts";
 import { PostgresSession } from "./session.ts";
 import { PostgresTransaction } from "./transaction.ts";
 
@@ -27,6 +27,13 @@ export type { PostgresOptions } from "./pool-options.ts";
  * connection it reopened after the server killed the previous one.
  */
 const END_TIMEOUT_SECONDS = 1;
+
+/**
+ * How long `close()` waits for running statements before ending the sockets under them. A
+ * server that went silent (frozen, partitioned) never answers them, and shutdown must not wait
+ * forever; ending the pool rejects what is left (CONNECTION_DESTROYED).
+ */
+const DRAIN_TIMEOUT_MS = 3_000;
 
 /**
  * The pooled PostgreSQL backend (postgres.js). `create` resolves once `min` connections are open;
@@ -153,11 +160,18 @@ export class PostgresDatabase extends PostgresSession {
     return this.#pool.stats();
   }
 
-  /** Lets running statements and transactions finish, then closes every connection. */
+  /** Lets running statements and transactions finish (up to DRAIN_TIMEOUT_MS), then closes every connection. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       await Promise.all([...this.#watches].map((w) => w.close()));
-      await this.#pool.drain();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.#pool.drain(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, DRAIN_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
       await this.#pool.end(END_TIMEOUT_SECONDS);
     })();
     return this.#closing;
@@ -166,7 +180,7 @@ export class PostgresDatabase extends PostgresSession {
   protected run(text: string, values: unknown[], options: DriverQueryOptions): Promise<DriverResult> {
     // The first attempt is a plain promise chain: the retry machinery only exists once a
     // statement has failed on a dead connection.
-    return this.#attempt(text, values, options, 0);
+    return this.#attempt(text, values, options, 0, performance.now());
   }
 
   #attempt(
@@ -174,18 +188,20 @@ export class PostgresDatabase extends PostgresSession {
     values: unknown[],
     options: DriverQueryOptions,
     attempt: number,
+    startedAt: number,
   ): Promise<DriverResult> {
     if (this.#closing) return Promise.reject(closedError());
     return this.#pool
       .run((pool) => pool.unsafe(text, values, options))
       .catch(async (error: unknown) => {
-        if (attempt >= MAX_RETRIES || this.#closing || !isSafeToRetry(error)) throw error;
+        if (this.#closing || !mayRetry(error, attempt, startedAt)) throw error;
         await Bun.sleep(retryDelayMs(attempt));
-        return this.#attempt(text, values, options, attempt + 1);
+        return this.#attempt(text, values, options, attempt + 1, startedAt);
       });
   }
 
   protected async atomically<T>(work: (tx: DriverTransaction) => Promise<T>): Promise<T> {
+    const startedAt = performance.now();
     for (let attempt = 0; ; attempt++) {
       this.#assertOpen();
       let started = false;
@@ -199,7 +215,7 @@ export class PostgresDatabase extends PostgresSession {
       } catch (error) {
         // Only a BEGIN that failed on a dead connection is retried: once `work` ran, its
         // statements died with the transaction and are the caller's to repeat.
-        if (started || attempt >= MAX_RETRIES || this.#closing || !isSafeToRetry(error)) throw error;
+        if (started || this.#closing || !mayRetry(error, attempt, startedAt)) throw error;
         await Bun.sleep(retryDelayMs(attempt));
       }
     }

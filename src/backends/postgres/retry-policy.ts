@@ -32,6 +32,18 @@ const RETRYABLE = new Set([
 /** Attempts after the first: dead pooled sockets are noticed together, so a few suffice. */
 export const MAX_RETRIES = 3;
 
+/**
+ * No retry starts once this long has passed since the first attempt: dead sockets are noticed
+ * within milliseconds, so a later failure means the server is away, and the caller is better
+ * answered at once (a 503 within the service's 3 s bound) than after more connect timeouts.
+ */
+export const RETRY_BUDGET_MS = 500;
+
+/** Whether a failed statement gets another attempt (see above). */
+export function mayRetry(error: unknown, attempt: number, startedAt: number): boolean {
+  return attempt < MAX_RETRIES && performance.now() - startedAt < RETRY_BUDGET_MS && isSafeToRetry(error);
+}
+
 export function isSafeToRetry(error: unknown): boolean {
   const code = driverCodeOf(error);
   return code !== undefined && RETRYABLE.has(code);

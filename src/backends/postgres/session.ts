@@ -1,5 +1,5 @@
 import { StorageError } from "../../errors/index.ts";
-import type { SqlParam } from "../../sql/index.ts";
+import { type SqlParam, sql } from "../../sql/index.ts";
 import { announceLocalChange, CommitSignals } from "../change-signals.ts";
 import type { BackendCapabilities, ExecuteResult, PoolStats, QueryInput, Row } from "../database-backend.ts";
 import { DatabaseBackend } from "../database-backend.ts";
@@ -144,6 +144,25 @@ export abstract class PostgresSession extends DatabaseBackend {
       [table],
     );
     return row !== null;
+  }
+
+  async listTables(): Promise<string[]> {
+    const rows = await this.fetchAll<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name COLLATE \"C\"",
+    );
+    return rows.map((r) => r.name);
+  }
+
+  /*
+   * A BIGSERIAL's sequence does not move when ids are inserted explicitly: set it past the
+   * highest stored id (or back to its start on an empty table), or the next insert collides.
+   */
+  async resetIdentity(table: string, column: string): Promise<void> {
+    const t = sql.ident(table);
+    const c = sql.ident(column);
+    await this.execute(
+      sql`SELECT setval(pg_get_serial_sequence(${table}, ${column}), COALESCE((SELECT MAX(${c}) FROM ${t}), 1), (SELECT MAX(${c}) FROM ${t}) IS NOT NULL)`,
+    );
   }
 
   poolStats(): PoolStats {

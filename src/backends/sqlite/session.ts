@@ -147,6 +147,16 @@ export class SqliteSession extends DatabaseBackend {
     // SQLite's one write lock against every other connection until it ends.
   }
 
+  async listTables(): Promise<string[]> {
+    const rows = await this.fetchAll<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name COLLATE BINARY",
+    );
+    return rows.map((r) => r.name);
+  }
+
+  /** AUTOINCREMENT keeps its counter (sqlite_sequence) at the highest id ever inserted, explicit ones included. */
+  async resetIdentity(_table: string, _column: string): Promise<void> {}
+
   poolStats(): PoolStats {
     return this.#stats();
   }

@@ -1,3 +1,4 @@
+import { decodeAuditCursor, encodeAuditCursor } from "../audit-cursor.ts";
 import { endpoint } from "../endpoint.ts";
 import { queryRoute } from "../route-shapes.ts";
 import { auditQuery } from "../schemas/audit.ts";
@@ -14,13 +15,21 @@ export function auditRoutes(app: ServiceApp) {
           query: auditQuery,
           responses: { 200: { description: "Audit entries, newest first", schema: out.auditListOut } },
         },
-        async (query) => {
-          const { limit, offset, ...filter } = query;
-          const [entries, total] = await Promise.all([
-            app.repos.auditLog.query(query),
-            app.repos.auditLog.count(filter),
-          ]);
-          return { entries, count: entries.length, total, limit, offset };
+        async ({ cursor, ...query }) => {
+          // Checked by the schema: a cursor that does not decode never gets here.
+          const after = cursor === undefined ? undefined : (decodeAuditCursor(cursor) ?? undefined);
+          // `total` is capped (TOTAL_COUNT_CAP, with total_exact) so that a call costs the same
+          // at a thousand rows and at millions; next_cursor pages at a flat cost too.
+          const page = await app.repos.auditLog.queryPage({ ...query, after });
+          return {
+            entries: page.entries,
+            count: page.entries.length,
+            total: page.total,
+            total_exact: page.total_exact,
+            next_cursor: page.next === null ? null : encodeAuditCursor(page.next),
+            limit: query.limit,
+            offset: query.offset,
+          };
         },
       ),
     }),

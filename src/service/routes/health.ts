@@ -4,7 +4,15 @@ import { errorBody, json } from "../json.ts";
 import * as out from "../schemas/responses.ts";
 import type { ServiceApp } from "../service-app.ts";
 
-/** Probes answer without a key: orchestrators and load balancers call them anonymously. */
+/** How long GET /health waits for the database before saying it is down (liveness: under 1 s). */
+const HEALTH_PROBE_MS = 500;
+
+/**
+ * Probes answer without a key: orchestrators and load balancers call them anonymously.
+ * /health is liveness: 200 while this process serves, whatever the database does (restarting a
+ * service whose database is down helps nothing); /ready is readiness: 503 while the database
+ * does not answer, so a load balancer sends traffic elsewhere.
+ */
 export function healthRoutes(app: ServiceApp) {
   return {
     "/api/v1/health": endpoint(app, {
@@ -16,10 +24,12 @@ export function healthRoutes(app: ServiceApp) {
         },
         async handle() {
           const backend = app.backend;
+          const db = await app.databaseHealth.check(HEALTH_PROBE_MS);
           const body: Record<string, unknown> = {
             status: "ok",
             backend: backend.backendName,
-            schema_version: await app.repos.schema.version(),
+            schema_version: db.schemaVersion,
+            database: db.database,
           };
           if (backend.capabilities.pooled) {
             const stats = backend.poolStats();

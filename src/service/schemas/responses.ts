@@ -165,11 +165,20 @@ export const auditEntryOut = z.object({
   ip_address: z.string(),
 });
 
-/** Loose: the audit listing's paging fields are shaped alongside GET /scans'. */
-export const auditListOut = z.looseObject({
+/** Paged like GET /scans: a capped total and a keyset cursor, so a call costs the same at any size. */
+export const auditListOut = z.object({
   entries: z.array(auditEntryOut),
-  count: z.number().int(),
-  total: z.number().int(),
+  count: z.number().int().describe("Entries on this page"),
+  total: z
+    .number()
+    .int()
+    .describe(
+      "Entries matching the filters, counted up to 10,000 (see total_exact); the cursor and offset do not change it",
+    ),
+  total_exact: z
+    .boolean()
+    .describe("false: more than 10,000 entries match, and total reads 'at least 10,000'"),
+  next_cursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
   limit: z.number().int(),
   offset: z.number().int(),
 });

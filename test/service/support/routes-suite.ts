@@ -74,6 +74,7 @@ function routesTests(kind: "sqlite" | "postgres", open: () => Promise<DatabaseBa
     const applied = await backend.fetchOne<{ v: unknown }>("SELECT MAX(version) AS v FROM schema_migrations");
     expect(res.body.schema_version).toBe(Number(applied?.v));
     expect(res.body.schema_version).toBeGreaterThanOrEqual(5);
+    expect(res.body.database).toBe("up");
     if (kind === "postgres") {
       const pool = res.body.pool as { open: number; idle: number; max: number };
       expect(pool.open).toBeGreaterThanOrEqual(1);
@@ -543,16 +544,22 @@ function routesTests(kind: "sqlite" | "postgres", open: () => Promise<DatabaseBa
     expect(log.messages().join("\n")).toMatch(/publishers/);
   });
 
-  test("GET /ready is 503 once the database is gone", async () => {
+  test("GET /ready is 503 once the database is gone; GET /health stays 200 and says it is down", async () => {
     const other = await open();
     const stopped = startService({ backend: other, port: 0, logger: captureLog().logger });
     try {
+      const before = await new ApiClient(stopped.url).get<Json>("/health");
+      expect(before.body.database).toBe("up");
       await other.close();
       const res = await new ApiClient(stopped.url).get<ErrorBody>("/ready");
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe("NOT_READY");
-      const health = await new ApiClient(stopped.url).get<ErrorBody>("/health");
-      expect(health.status).toBe(503);
+      const health = await new ApiClient(stopped.url).get<Json>("/health");
+      expect(health.status).toBe(200);
+      expect(health.body.status).toBe("ok");
+      expect(health.body.database).toBe("down");
+      // The last version read is kept: health never blocks on a dead database to learn it.
+      expect(health.body.schema_version).toBe(before.body.schema_version);
     } finally {
       await stopped.stop();
     }
