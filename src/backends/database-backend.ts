@@ -148,6 +148,31 @@ export abstract class DatabaseBackend {
     return null;
   }
 
+  /**
+   * Resolves when the database answers and can take writes; rejects with the StorageError that
+   * says why not (a permanent fault such as a read-only file or a full disk has one of the kinds
+   * in storage-faults.ts as its code). Readiness probes call it.
+   */
+  async checkReady(): Promise<void> {
+    await this.fetchOne("SELECT 1 AS ok");
+  }
+
+  /**
+   * Where reads that may lag behind the latest writes go (lists, searches): a read replica when
+   * one is configured, else this backend. A read of something just written stays on this one.
+   */
+  forLaggingReads(): DatabaseBackend {
+    return this;
+  }
+
+  /**
+   * Why this backend cannot take writes (a hot standby), or null. Asked at start and by
+   * readiness probes: a standby must not report ready and then answer every write with 503.
+   */
+  async readOnlyReason(): Promise<string | null> {
+    return null;
+  }
+
   /** Both backends auto-commit outside `transaction`; kept for the Python seed's interface. */
   async commit(): Promise<void> {}
 

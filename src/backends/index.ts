@@ -14,4 +14,13 @@ export {
   UNIQUE_VIOLATION,
 } from "./driver-errors.ts";
 export { JoinedTransaction } from "./joined-transaction.ts";
+export {
+  CANNOT_OPEN,
+  CORRUPT,
+  DISK_FULL,
+  IO_ERROR,
+  isPermanentFault,
+  permanentFaultCause,
+  READ_ONLY,
+} from "./storage-faults.ts";
 export { type BackendOperation, type OperationObserver, TimedBackend } from "./timed-backend.ts";

@@ -39,6 +39,8 @@ export type OperationObserver = (operation: BackendOperation, seconds: number, f
 export class TimedBackend extends DatabaseBackend {
   readonly #inner: DatabaseBackend;
   readonly #observe: OperationObserver;
+  /** The read replica's backend, timed too (made once). */
+  #reads: TimedBackend | undefined;
 
   constructor(inner: DatabaseBackend, observe: OperationObserver) {
     super();
@@ -125,12 +127,27 @@ export class TimedBackend extends DatabaseBackend {
     return this.#inner.storageStats();
   }
 
+  override forLaggingReads(): DatabaseBackend {
+    const reads = this.#inner.forLaggingReads();
+    if (reads === this.#inner) return this;
+    this.#reads ??= new TimedBackend(reads, this.#observe);
+    return this.#reads;
+  }
+
+  override readOnlyReason(): Promise<string | null> {
+    return this.#inner.readOnlyReason();
+  }
+
   override watchChanges(channel: string, handlers: ChangeHandlers): ChangeWatch | null {
     return this.#inner.watchChanges(channel, handlers);
   }
 
   override commit(): Promise<void> {
     return this.#inner.commit();
+  }
+
+  override checkReady(): Promise<void> {
+    return this.#inner.checkReady();
   }
 
   close(): Promise<void> {

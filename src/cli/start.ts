@@ -162,6 +162,13 @@ async function main(options: RunStartOptions): Promise<number> {
     },
     `malwar listening on ${service.url} backend=${target(config)} schema_version=${version}`,
   );
+  const readOnly = await backend.readOnlyReason();
+  if (readOnly !== null) {
+    log.warn(
+      { backend: config.backend },
+      `malwar: ${target(config)}: ${readOnly}; /api/v1/ready answers 503 and writes fail until MALWAR_POSTGRES_URL names the primary (or target_session_attrs=read-write picks it)`,
+    );
+  }
   if (activeKeys === 0) {
     log.warn(
       "malwar: no active API key: the service is OPEN to anyone who can reach it. " +

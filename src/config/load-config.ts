@@ -5,10 +5,11 @@ import { validateConfig } from "./validate-config.ts";
 
 type Env = Record<string, string | undefined>;
 
-const ENV_NAMES: Record<keyof StorageConfig, string> = {
+const ENV_NAMES: Record<keyof Required<StorageConfig>, string> = {
   backend: "MALWAR_DB_BACKEND",
   dbPath: "MALWAR_DB_PATH",
   postgresUrl: "MALWAR_POSTGRES_URL",
+  postgresReadUrl: "MALWAR_POSTGRES_READ_URL",
   postgresPoolMin: "MALWAR_POSTGRES_POOL_MIN",
   postgresPoolMax: "MALWAR_POSTGRES_POOL_MAX",
   autoMigrate: "MALWAR_AUTO_MIGRATE",
@@ -52,6 +53,7 @@ export function loadConfig(env: Env = process.env): StorageConfig {
     backend,
     dbPath: read("dbPath") ?? d.dbPath,
     postgresUrl: read("postgresUrl") ?? d.postgresUrl,
+    postgresReadUrl: read("postgresReadUrl") ?? d.postgresReadUrl,
     postgresPoolMin: postgres(
       () => integer(read("postgresPoolMin"), d.postgresPoolMin, ENV_NAMES.postgresPoolMin),
       d.postgresPoolMin,

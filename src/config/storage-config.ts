@@ -7,6 +7,8 @@ export interface StorageConfig {
   /** SQLite file path; `:memory:` allowed. */
   dbPath: string;
   postgresUrl: string;
+  /** Optional read replica for list and search reads; unset = the primary. */
+  postgresReadUrl?: string | undefined;
   postgresPoolMin: number;
   postgresPoolMax: number;
   autoMigrate: boolean;
@@ -24,6 +26,7 @@ export const DEFAULT_CONFIG: Readonly<StorageConfig> = Object.freeze({
   backend: "sqlite",
   dbPath: "malwar.db",
   postgresUrl: "",
+  postgresReadUrl: undefined,
   postgresPoolMin: 2,
   postgresPoolMax: 10,
   autoMigrate: true,

@@ -35,6 +35,9 @@ function checkPostgres(config: StorageConfig, names: Record<keyof StorageConfig,
     throw new ConfigurationError(`${names.postgresUrl} is required when ${names.backend} is 'postgres'`);
   }
   checkPostgresUrl(config.postgresUrl, names.postgresUrl);
+  if (config.postgresReadUrl !== undefined && config.postgresReadUrl !== "") {
+    checkPostgresUrl(String(config.postgresReadUrl), names.postgresReadUrl);
+  }
   checkInteger(config.postgresPoolMin, names.postgresPoolMin, 0);
   checkInteger(config.postgresPoolMax, names.postgresPoolMax, 1);
   if (config.postgresPoolMin > config.postgresPoolMax) {

@@ -1,3 +1,4 @@
+import { permanentFaultCause } from "../backends/index.ts";
 import { ConflictError, NotFoundError, StorageError, ValidationError } from "../errors/index.ts";
 import { describeError, getLogger, type Logger } from "../log/index.ts";
 import { HttpError } from "./http-error.ts";
@@ -32,6 +33,22 @@ function build(error: unknown, logger: Logger, requestId: string | undefined): R
     return json(errorBody("NOT_FOUND", error.message, undefined, requestId), 404);
   if (error instanceof ConflictError)
     return json(errorBody("CONFLICT", error.message, undefined, requestId), 409);
+  const fault = permanentFaultCause(error);
+  if (fault !== null) {
+    logger.error(
+      { request_id: requestId ?? null, error: describeError(error) },
+      "storage fault while handling a request",
+    );
+    return json(
+      errorBody(
+        "STORAGE_FAULT",
+        `The storage backend cannot serve this request: ${fault}.`,
+        undefined,
+        requestId,
+      ),
+      503,
+    );
+  }
   if (error instanceof StorageError) {
     logger.error(
       { request_id: requestId ?? null, error: describeError(error) },

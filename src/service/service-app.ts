@@ -22,6 +22,12 @@ export interface ServiceApp {
   /** The caller's backend, behind a wrapper that times each call for the metrics. */
   backend: DatabaseBackend;
   repos: Repositories;
+  /**
+   * For lists and searches, which may lag the latest writes: on the read replica when one is
+   * configured (MALWAR_POSTGRES_READ_URL). Reads by id stay on `repos`, so a client always
+   * sees what it has just written.
+   */
+  listRepos: Repositories;
   keys: KeyVerifier;
   /** Whether the service is open, for requests without a valid key. */
   openMode: OpenModeCheck;
@@ -92,6 +98,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   return {
     backend,
     repos,
+    listRepos: backend.forLaggingReads() === backend ? repos : createRepositories(backend.forLaggingReads()),
     keys,
     openMode: openModeCheck(repos.apiKeys, watch === null ? null : freshness),
     logger,

@@ -14,7 +14,8 @@ export async function createBackend(config?: Partial<StorageConfig>): Promise<Da
   const backend = await openBackend(settings);
   if (settings.autoMigrate) {
     try {
-      await runMigrations(backend);
+      // A hot standby cannot be migrated; the service says so and answers /ready with 503.
+      if ((await backend.readOnlyReason()) === null) await runMigrations(backend);
     } catch (error) {
       await backend.close().catch(() => {});
       throw error;
@@ -34,6 +35,7 @@ function openBackend(config: StorageConfig): Promise<DatabaseBackend> {
         connectTimeout: config.postgresConnectTimeout,
         statementTimeout: config.postgresStatementTimeout,
         prepare: config.postgresPrepare,
+        readUrl: config.postgresReadUrl || undefined,
       });
   }
 }

@@ -360,16 +360,33 @@ function concurrentMigrate(name: "sqlite" | "postgres", env: () => Record<string
 
 /**
  * Keys made and revoked by `bun run keys` (another process) while `bun run start` runs: each change
- * holds from the very next request. On PostgreSQL this is what the service's key-change listener
- * has to get right, as it keeps key answers between changes.
+ * takes effect as soon as its notification reaches the service (at most the 1 s re-read period),
+ * and then holds on every request. On PostgreSQL this is what the service's key-change listener
+ * has to get right, as it keeps key answers between changes. The notification travels on another
+ * socket than the next HTTP request, so "the very next request" cannot be promised across
+ * processes; on a loaded 2-core machine the request sometimes won that race.
  */
 function keysAcrossProcesses(name: "sqlite" | "postgres", env: () => Record<string, string>): void {
-  test(`bun run keys while bun run start runs (${name}): each change holds from the next request`, async () => {
+  test(`bun run keys while bun run start runs (${name}): each change takes effect within 1 s and holds`, async () => {
     const svc = await start(env());
     try {
       const scans = `${svc.url}/api/v1/scans`;
       const status = async (key?: string) =>
         (await fetch(scans, key === undefined ? {} : { headers: { "x-api-key": key } })).status;
+      // Waits (bounded) for a change made by another process to show, then checks that it holds.
+      const settlesTo = async (expected: number, key?: string) => {
+        const deadline = performance.now() + 1_500;
+        let seen = await status(key);
+        while (seen !== expected && performance.now() < deadline) {
+          await Bun.sleep(10);
+          seen = await status(key);
+        }
+        for (let i = 0; i < 3; i++) {
+          expect(seen).toBe(expected);
+          seen = await status(key);
+        }
+        expect(seen).toBe(expected);
+      };
       // Open, and asked several times so that an answer can have been kept.
       for (let i = 0; i < 5; i++) expect(await status()).toBe(200);
 
@@ -383,19 +400,19 @@ function keysAcrossProcesses(name: "sqlite" | "postgres", env: () => Record<stri
       const revoke = async (id: string) => expect((await run(["keys", "revoke", id], env())).code).toBe(0);
 
       const first = await create("first");
-      expect(await status()).toBe(401);
+      await settlesTo(401);
       for (let i = 0; i < 5; i++) expect(await status(first.key)).toBe(200);
       const second = await create("second");
-      expect(await status(second.key)).toBe(200);
+      await settlesTo(200, second.key);
 
       await revoke(first.id);
-      expect(await status(first.key)).toBe(401);
+      await settlesTo(401, first.key);
       expect(await status(second.key)).toBe(200);
       expect(await status()).toBe(401);
 
       // The last active key gone: open again.
       await revoke(second.id);
-      expect(await status()).toBe(200);
+      await settlesTo(200);
     } finally {
       await svc.stop("SIGTERM");
     }

@@ -195,6 +195,10 @@ describe(".env.example", () => {
     for (const [name, value] of Object.entries(defaults)) expect(assignments.get(name)).toBe(value);
     // The URL has no default; an example is shown so users see the shape.
     expect(assignments.has("MALWAR_POSTGRES_URL")).toBe(true);
-    expect([...assignments.keys()].sort()).toEqual([...Object.keys(defaults), "MALWAR_POSTGRES_URL"].sort());
+    // The read replica is optional and has no default either.
+    expect(assignments.get("MALWAR_POSTGRES_READ_URL")).toBe("");
+    expect([...assignments.keys()].sort()).toEqual(
+      [...Object.keys(defaults), "MALWAR_POSTGRES_URL", "MALWAR_POSTGRES_READ_URL"].sort(),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { redactSecrets, StorageError } from "../../errors/index.ts";
 import { driverCodeOf, isConnectionFailure } from "./errors.ts";
+import { isPoolerRefusal } from "./session-route.ts";
 
 /*
  * compose starts the service and its database together, so the first connection is retried
@@ -42,6 +43,7 @@ function isTransient(error: unknown): boolean {
   const code = driverCodeOf(error);
   // 28xxx: authentication; 3D000: no such database. Retrying cannot help those.
   if (code !== undefined && (code.startsWith("28") || code === "3D000")) return false;
+  if (isPoolerRefusal(error)) return false;
   return isConnectionFailure(error);
 }
 

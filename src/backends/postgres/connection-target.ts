@@ -16,14 +16,15 @@ export function describeTarget(url: string): ConnectTarget {
       { code: "INVALID_URL" },
     );
   }
-  const parsed = result.url;
+  const { url: parsed, hosts } = result;
   const password = safeDecode(parsed.password);
-  const host = parsed.hostname || parsed.searchParams.get("host") || "localhost";
-  const port = parsed.port || "5432";
+  const host =
+    hosts.length > 1 ? hosts.join(",") : parsed.hostname || parsed.searchParams.get("host") || "localhost";
+  const port = hosts.length > 1 ? "" : `:${parsed.port || "5432"}`;
   const database = safeDecode(parsed.pathname.replace(/^\//, "")) || "(default database)";
   const user = safeDecode(parsed.username);
   const secrets = [password, parsed.password].filter((s) => s.length > 0);
-  return { where: `${host}:${port}/${database}${user ? ` as ${user}` : ""}`, secrets };
+  return { where: `${host}${port}/${database}${user ? ` as ${user}` : ""}`, secrets };
 }
 
 function safeDecode(text: string): string {

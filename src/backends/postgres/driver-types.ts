@@ -24,8 +24,14 @@ export interface DriverTransaction extends DriverHandle {
   savepoint<T>(fn: (tx: DriverTransaction) => Promise<T>): Promise<T>;
 }
 
+/** A connection taken out of the pool (`sql.reserve()`) until `release`. */
+export interface DriverReserved extends DriverHandle {
+  release(): void;
+}
+
 export interface DriverPool extends DriverHandle {
   begin<T>(fn: (tx: DriverTransaction) => Promise<T>): Promise<T>;
+  reserve(): Promise<DriverReserved>;
   end(options?: { timeout?: number }): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import { DEFAULT_CONFIG } from "../../config/index.ts";
 import type { NoticeHandler } from "./notice-log.ts";
+import { DIRECT_ROUTE, type SessionRoute } from "./session-route.ts";
 import { DRIVER_TYPES } from "./values.ts";
 
 /** Options of `PostgresDatabase.create`, in the project's units (seconds, ms, booleans). */
@@ -20,9 +21,11 @@ export interface PostgresOptions {
   applicationName?: string;
   /** Where server NOTICEs go (default: the debug log). */
   onNotice?: NoticeHandler;
+  /** A read replica (hot standby) for reads that may lag: lists and searches. */
+  readUrl?: string | undefined;
 }
 
-export type ResolvedPostgresOptions = Required<PostgresOptions>;
+export type ResolvedPostgresOptions = Required<Omit<PostgresOptions, "readUrl">>;
 
 /** What `create` uses for an option left out: the configuration's defaults, plus two of its own. */
 export const POSTGRES_DEFAULTS = Object.freeze({
@@ -65,8 +68,13 @@ export function reconnectBackoffSeconds(failures: number): number {
 export function driverOptions(
   options: ResolvedPostgresOptions,
   part: { max: number; idleTimeout: number | null; onClose: () => void },
+  route: SessionRoute = DIRECT_ROUTE,
 ): Record<string, unknown> {
   return {
+    // Behind transaction pooling a statement queued behind another on the same connection can be
+    // lost: PgBouncer 1.18 hands the server connection on at the first ReadyForQuery (132-387 of
+    // 400 concurrent statements never answered). 0 = one statement at a time per connection.
+    ...(route.transactionPooled ? { max_pipeline: 0 } : {}),
     max: part.max,
     // null: never close for idleness (the driver would close the kept minimum too).
     idle_timeout: part.idleTimeout ?? null,
@@ -81,7 +89,9 @@ export function driverOptions(
       // Sessions read and write UTC whatever the server's or the database's zone: DEFAULT NOW()
       // into a TIMESTAMP column then holds UTC, as the schema requires.
       TimeZone: "UTC",
-      statement_timeout: options.statementTimeout,
+      // Refused by PgBouncer (08P01) or dropped by ignore_startup_parameters: then the backend
+      // sets it per transaction and cancels auto-commit statements itself (session-route.ts).
+      ...(route.startupTimeout ? { statement_timeout: options.statementTimeout } : {}),
     },
   };
 }

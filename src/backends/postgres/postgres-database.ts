@@ -3,6 +3,7 @@ import { getLogger } from "../../log/index.ts";
 import { type CommitSignals, onLocalChange } from "../change-signals.ts";
 import type { ChangeHandlers, ChangeWatch, PoolStats } from "../database-backend.ts";
 import { ChangeListener, type ListenConnection } from "./change-signals.ts";
+import { runCheckedBegin } from "./checked-begin.ts";
 import { connectWithRetry } from "./connect-with-retry.ts";
 import { ConnectionPool } from "./connection.ts";
 import { describeTarget } from "./connection-target.ts";
@@ -15,8 +16,16 @@ import {
   type PostgresOptions,
   type ResolvedPostgresOptions,
 } from "./pool-options.ts";
+import { runReservedTransaction } from "./reserved-transaction.ts";
 import { mayRetry, retryDelayMs } from "./retry-policy.ts";
 import { PostgresSession } from "./session.ts";
+import {
+  type ProbeConnection,
+  probeSessionRoute,
+  type SessionRoute,
+  sessionAttrsOption,
+} from "./session-route.ts";
+import { withStatementDeadline } from "./statement-deadline.ts";
 import { PostgresTransaction } from "./transaction.ts";
 
 export type { PostgresOptions } from "./pool-options.ts";
@@ -44,37 +53,70 @@ export class PostgresDatabase extends PostgresSession {
   readonly #openListenConnection: (options: Record<string, unknown>) => ListenConnection;
   readonly #options: ResolvedPostgresOptions;
   readonly #watches = new Set<ChangeWatch>();
+  /** What was found between this process and the server at connect time. */
+  readonly route: SessionRoute;
+  /** Set when no session carries statement_timeout: the backend applies it itself. */
+  readonly #ownTimeoutMs: number | null;
+  #reader: PostgresDatabase | undefined;
   #closing: Promise<void> | undefined;
 
   private constructor(
     pool: ConnectionPool,
     options: ResolvedPostgresOptions,
+    route: SessionRoute,
     secrets: readonly string[],
     openListenConnection: (options: Record<string, unknown>) => ListenConnection,
   ) {
     super({ prepare: options.prepare, secrets, stats: () => pool.stats() });
     this.#pool = pool;
     this.#options = options;
+    this.route = route;
+    this.#ownTimeoutMs =
+      !route.startupTimeout && options.statementTimeout > 0 ? options.statementTimeout : null;
     this.#openListenConnection = openListenConnection;
   }
 
   static async create(url: string, options: PostgresOptions): Promise<PostgresDatabase> {
     const resolved = resolveOptions(options);
     const target = describeTarget(url);
-    const postgres = await loadPostgresDriver();
-    const pool = await connectWithRetry(
+    const driver = await loadPostgresDriver();
+    const attrs = sessionAttrsOption(url);
+    const postgres = ((target: string, driverOptions: Parameters<PostgresFactory>[1]) =>
+      driver(target, { ...driverOptions, ...attrs })) as PostgresFactory;
+    const { pool, route } = await connectWithRetry(
       async () => {
+        const route = await probeSessionRoute(
+          (withTimeout) =>
+            postgres(url, {
+              ...driverOptions(
+                resolved,
+                { max: 1, idleTimeout: null, onClose: () => {} },
+                { transactionPooled: true, startupTimeout: withTimeout, inRecovery: false },
+              ),
+              prepare: false,
+              fetch_types: false,
+            } as Parameters<PostgresFactory>[1]) as unknown as ProbeConnection,
+          resolved.statementTimeout,
+        );
         const candidate = new ConnectionPool(
           resolved.min,
           resolved.max,
           resolved.idleTimeout,
           (spec) =>
             // The driver's typings are generic over custom types; this backend sees its own slice.
-            postgres(url, driverOptions(resolved, spec)) as unknown as DriverPool,
+            // Behind transaction pooling, no named statement at all, the driver's own included.
+            postgres(
+              url,
+              driverOptions(
+                route.transactionPooled ? { ...resolved, prepare: false } : resolved,
+                spec,
+                route,
+              ),
+            ) as unknown as DriverPool,
         );
         try {
           await candidate.warm();
-          return candidate;
+          return { pool: candidate, route };
         } catch (error) {
           // A fresh pool per attempt: the driver's own reconnect backoff would add up with ours.
           await candidate.end(0);
@@ -84,12 +126,42 @@ export class PostgresDatabase extends PostgresSession {
       resolved.connectTimeout,
       target,
     );
-    return new PostgresDatabase(
+    if (route.transactionPooled && resolved.prepare) {
+      console.error(
+        redactSecrets(
+          `malwar: PostgreSQL at ${target.where} is reached through a transaction-mode pooler (two sessions shared one server process): prepared statements are switched off although MALWAR_POSTGRES_PREPARE is true; set MALWAR_POSTGRES_PREPARE=false to say so`,
+          target.secrets,
+        ),
+      );
+    }
+    const db = new PostgresDatabase(
       pool,
-      resolved,
+      // Named statements would be sent to server processes that never saw them prepared.
+      route.transactionPooled ? { ...resolved, prepare: false } : resolved,
+      route,
       target.secrets,
       (options) => postgres(url, options as Parameters<PostgresFactory>[1]) as unknown as ListenConnection,
     );
+    if (options.readUrl) {
+      try {
+        db.#reader = await PostgresDatabase.create(options.readUrl, { ...options, readUrl: undefined });
+      } catch (error) {
+        await db.close();
+        throw error;
+      }
+    }
+    return db;
+  }
+
+  override forLaggingReads(): PostgresDatabase {
+    return this.#reader ?? this;
+  }
+
+  override async readOnlyReason(): Promise<string | null> {
+    const row = await this.fetchOne<{ standby: boolean }>("select pg_is_in_recovery() as standby");
+    return row?.standby
+      ? "the server is a hot standby (pg_is_in_recovery() is true): it refuses every write"
+      : null;
   }
 
   /**
@@ -110,14 +182,18 @@ export class PostgresDatabase extends PostgresSession {
           slot.adjustOpen(-1);
         };
         const conn = this.#openListenConnection({
-          ...driverOptions(this.#options, {
-            max: 1,
-            idleTimeout: null,
-            onClose: () => {
-              closed();
-              events.onClose();
+          ...driverOptions(
+            this.#options,
+            {
+              max: 1,
+              idleTimeout: null,
+              onClose: () => {
+                closed();
+                events.onClose();
+              },
             },
-          }),
+            this.route,
+          ),
           onnotify: events.onNotify,
           // Never recycled: each new connection is a gap in which signals could be missed.
           max_lifetime: null,
@@ -172,7 +248,7 @@ export class PostgresDatabase extends PostgresSession {
         }),
       ]);
       clearTimeout(timer);
-      await this.#pool.end(END_TIMEOUT_SECONDS);
+      await Promise.all([this.#pool.end(END_TIMEOUT_SECONDS), this.#reader?.close()]);
     })();
     return this.#closing;
   }
@@ -191,8 +267,13 @@ export class PostgresDatabase extends PostgresSession {
     startedAt: number,
   ): Promise<DriverResult> {
     if (this.#closing) return Promise.reject(closedError());
+    const timeoutMs = this.#ownTimeoutMs;
     return this.#pool
-      .run((pool) => pool.unsafe(text, values, options))
+      .run((pool) =>
+        timeoutMs === null
+          ? pool.unsafe(text, values, options)
+          : withStatementDeadline(pool.unsafe(text, values, options), timeoutMs),
+      )
       .catch(async (error: unknown) => {
         if (this.#closing || !mayRetry(error, attempt, startedAt)) throw error;
         await Bun.sleep(retryDelayMs(attempt));
@@ -206,11 +287,17 @@ export class PostgresDatabase extends PostgresSession {
       this.#assertOpen();
       let started = false;
       try {
-        return await this.#pool.run((pool) =>
-          pool.begin((tx) => {
-            started = true;
-            return work(tx);
-          }),
+        const begun = (tx: DriverTransaction) => {
+          started = true;
+          return work(tx);
+        };
+        const local = { localStatementTimeoutMs: this.#ownTimeoutMs };
+        return await this.#pool.run(async (pool) =>
+          // Behind transaction pooling the driver's begin is refused (max_pipeline 0): a reserved
+          // connection carries the transaction instead.
+          this.route.transactionPooled
+            ? runReservedTransaction(await pool.reserve(), begun, local)
+            : runCheckedBegin(pool, begun, local),
         );
       } catch (error) {
         // Only a BEGIN that failed on a dead connection is retried: once `work` ran, its

@@ -9,6 +9,18 @@ export interface SqliteConnectionOptions {
   busyTimeoutMs: number;
   synchronous: "NORMAL" | "FULL";
   statementCacheSize: number;
+  /**
+   * Bytes the -wal file is cut back to when it is reset (PRAGMA journal_size_limit); without it
+   * a WAL that once grew large stays that size on disk. Default: no limit (SQLite's default).
+   */
+  journalSizeLimitBytes?: number;
+}
+
+/** What `PRAGMA wal_checkpoint` reports: whether it was blocked, frames in the log, frames copied. */
+export interface CheckpointResult {
+  busy: boolean;
+  logFrames: number;
+  checkpointedFrames: number;
 }
 
 type AnyStatement = Statement<Row, SqliteValue[]>;
@@ -56,6 +68,9 @@ export class SqliteConnection {
       // never corrupts the file, and a crash of this process loses nothing. FULL fsyncs every
       // commit, which caps single-row writes at a quarter of the rate (DRIVER-NOTES.md).
       db.run(`PRAGMA synchronous = ${options.synchronous}`);
+      if (options.journalSizeLimitBytes !== undefined) {
+        db.run(`PRAGMA journal_size_limit = ${Math.max(-1, Math.trunc(options.journalSizeLimitBytes))}`);
+      }
     } catch (error) {
       db.close(false);
       throw wrapSqliteError(error, `Cannot set up SQLite database ${JSON.stringify(path)}`);
@@ -113,6 +128,55 @@ export class SqliteConnection {
       this.#db.run(script);
     } catch (error) {
       throw wrapSqliteError(error);
+    }
+  }
+
+  /**
+   * Pages this connection's own commits copy back into the database file once the WAL holds that
+   * many (0: never; another connection checkpoints). SQLite's default is 1000.
+   */
+  setAutoCheckpoint(pages: number): void {
+    this.exec(`PRAGMA wal_autocheckpoint = ${Math.max(0, Math.trunc(pages))}`);
+  }
+
+  /** Copies committed WAL frames into the database file; RESTART/TRUNCATE also let the WAL start over. */
+  checkpoint(mode: "PASSIVE" | "RESTART" | "TRUNCATE"): CheckpointResult {
+    const row = this.get(`PRAGMA wal_checkpoint(${mode})`, []);
+    return {
+      busy: Number(row?.busy ?? 0) !== 0,
+      logFrames: Number(row?.log ?? 0),
+      checkpointedFrames: Number(row?.checkpointed ?? 0),
+    };
+  }
+
+  /**
+   * Commits a write that changes nothing (user_version set to itself), so that a read-only file
+   * or directory, a full disk or a failing device shows up now rather than at a caller's write.
+   * `busyTimeoutMs` replaces busy_timeout for the probe only: a probe need not wait its turn
+   * behind other processes' writers for long, and SQLITE_BUSY says nothing about the storage.
+   */
+  probeWrite(busyTimeoutMs: number): void {
+    const db = this.#db;
+    const previous = Number(this.get("PRAGMA busy_timeout", [])?.timeout ?? 0);
+    try {
+      db.run(`PRAGMA busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+      const version = Number(this.get("PRAGMA user_version", [])?.user_version ?? 0);
+      db.run("BEGIN IMMEDIATE");
+      try {
+        db.run(`PRAGMA user_version = ${Math.trunc(version)}`);
+        db.run("COMMIT");
+      } catch (error) {
+        if (db.inTransaction) db.run("ROLLBACK");
+        throw error;
+      }
+    } catch (error) {
+      throw wrapSqliteError(error);
+    } finally {
+      try {
+        db.run(`PRAGMA busy_timeout = ${previous}`);
+      } catch {
+        // The probe's own outcome is what matters.
+      }
     }
   }
 

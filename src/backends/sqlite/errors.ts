@@ -1,6 +1,7 @@
 import { StorageError } from "../../errors/index.ts";
 import * as kinds from "../driver-errors.ts";
 import { DriverError } from "../driver-errors.ts";
+import * as faults from "../storage-faults.ts";
 
 /** Wraps whatever the SQLite driver threw; SQLite's extended code stays on `driverCode`. */
 export function wrapSqliteError(error: unknown, context?: string): StorageError {
@@ -24,6 +25,26 @@ const SQLITE_KINDS: Record<string, string> = {
   SQLITE_LOCKED: kinds.DATABASE_BUSY,
 };
 
+/*
+ * Faults of the storage that no retry fixes, by SQLite's primary result code (an extended code
+ * such as SQLITE_IOERR_WRITE starts with its primary one). SQLITE_BUSY and SQLITE_LOCKED stay
+ * transient: another connection lets go soon.
+ */
+const SQLITE_PERMANENT: readonly [string, string][] = [
+  ["SQLITE_READONLY", faults.READ_ONLY],
+  ["SQLITE_FULL", faults.DISK_FULL],
+  ["SQLITE_IOERR", faults.IO_ERROR],
+  ["SQLITE_CANTOPEN", faults.CANNOT_OPEN],
+  ["SQLITE_CORRUPT", faults.CORRUPT],
+  ["SQLITE_NOTADB", faults.CORRUPT],
+];
+
 function kindOfSqliteCode(code: string | undefined): string {
-  return (code !== undefined && SQLITE_KINDS[code]) || kinds.QUERY_FAILED;
+  if (code === undefined) return kinds.QUERY_FAILED;
+  const exact = SQLITE_KINDS[code];
+  if (exact !== undefined) return exact;
+  for (const [prefix, kind] of SQLITE_PERMANENT) {
+    if (code === prefix || code.startsWith(`${prefix}_`)) return kind;
+  }
+  return kinds.QUERY_FAILED;
 }

@@ -69,10 +69,8 @@ export class SqliteSession extends DatabaseBackend {
       return Promise.reject(error);
     }
     const { text, rows } = batch;
-    return this.#inTurn(() => {
-      if (rows.length === 0) return { rowCount: 0 };
-      return { rowCount: this.#atomically(() => this.connection.runMany(text, rows)) };
-    });
+    if (rows.length === 0) return this.#inTurn(() => ({ rowCount: 0 }));
+    return this.runAtomically(() => ({ rowCount: this.connection.runMany(text, rows) }));
   }
 
   fetchOne<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T | null> {
@@ -172,6 +170,10 @@ export class SqliteSession extends DatabaseBackend {
     this.#unusable = reason;
   }
 
+  protected assertUsable(): void {
+    this.#assertUsable();
+  }
+
   #assertUsable(): void {
     if (this.#unusable !== undefined) throw new StorageError(this.#unusable, { code: "BACKEND_CLOSED" });
   }
@@ -191,7 +193,17 @@ export class SqliteSession extends DatabaseBackend {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#inTurn(() => work(text, values));
+    return this.runStatement(text, () => work(text, values));
+  }
+
+  /** Where one validated statement runs: in turn on this session (the backend may batch writes). */
+  protected runStatement<T>(_text: string, work: () => T): Promise<T> {
+    return this.#inTurn(work);
+  }
+
+  /** Runs `work` in turn, all-or-nothing (the backend may batch it with other writers). */
+  protected runAtomically<T>(work: () => T): Promise<T> {
+    return this.#inTurn(() => this.#atomically(work));
   }
 
   #inTurn<T>(work: () => T): Promise<T> {

@@ -20,7 +20,7 @@ export function auditRoutes(app: ServiceApp) {
           const after = cursor === undefined ? undefined : (decodeAuditCursor(cursor) ?? undefined);
           // `total` is capped (TOTAL_COUNT_CAP, with total_exact) so that a call costs the same
           // at a thousand rows and at millions; next_cursor pages at a flat cost too.
-          const page = await app.repos.auditLog.queryPage({ ...query, after });
+          const page = await app.listRepos.auditLog.queryPage({ ...query, after });
           return {
             entries: page.entries,
             count: page.entries.length,

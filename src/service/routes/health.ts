@@ -52,10 +52,15 @@ export function healthRoutes(app: ServiceApp) {
         async handle() {
           const result = await probeDatabase(app.backend, app.readyTimeoutMs);
           if (result.ready) return json({ status: "ready" });
+          if (result.reason === "fault") {
+            return json(errorBody("STORAGE_FAULT", `Not ready: ${result.cause}.`), 503);
+          }
           const message =
             result.reason === "timeout"
               ? "The database did not answer in time."
-              : "The database is not answering.";
+              : result.reason === "read-only"
+                ? `The database cannot take writes: ${result.detail}.`
+                : "The database is not answering.";
           return json(errorBody("NOT_READY", message), 503);
         },
       },

@@ -21,7 +21,7 @@ export function scanRoutes(app: ServiceApp) {
         },
         async ({ cursor, ...query }) => {
           const after = cursor === undefined ? undefined : (decodeCursor(cursor) ?? undefined);
-          const page = await app.repos.scans.listPage({ ...query, after });
+          const page = await app.listRepos.scans.listPage({ ...query, after });
           return {
             scans: page.scans,
             count: page.scans.length,

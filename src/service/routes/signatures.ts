@@ -29,7 +29,7 @@ export function signatureRoutes(app: ServiceApp) {
           responses: { 200: { description: "Signatures", schema: out.signatureListOut } },
         },
         "signatures",
-        (query) => app.repos.signatures.list(query),
+        (query) => app.listRepos.signatures.list(query),
       ),
       POST: bodyRoute(
         "signatures:write",

@@ -22,7 +22,7 @@ export function threatIntelRoutes(app: ServiceApp) {
           responses: { 200: { description: "Campaigns", schema: out.campaignListOut } },
         },
         "campaigns",
-        (query) => app.repos.campaigns.list(query),
+        (query) => app.listRepos.campaigns.list(query),
       ),
     }),
     "/api/v1/campaigns/:id": endpoint(app, {

@@ -18,7 +18,7 @@ export function usageRoutes(app: ServiceApp) {
           const { from, to } = usageWindow(query);
           // Counts still in this process's buffer belong to the window too.
           await app.usage.flush();
-          const summary = await app.repos.apiUsage.summary({
+          const summary = await app.listRepos.apiUsage.summary({
             since: from,
             until: to,
             api_key: query.api_key,
