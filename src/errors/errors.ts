@@ -7,61 +7,57 @@ export interface MalwarErrorOptions {
   cause?: unknown;
 }
 
+/** What an error class stamps on its errors: its stable name and the code used when none is given. */
+export interface ErrorKind {
+  readonly name: string;
+  readonly code: string;
+}
+
 export class MalwarError extends Error {
-  override readonly name: string = "MalwarError";
+  /** Each subclass declares its own; one without inherits its parent's, as `name` and `code` did. */
+  static readonly kind: ErrorKind = { name: "MalwarError", code: "MALWAR_ERROR" };
+
+  override readonly name: string;
   readonly code: string;
 
   constructor(message: string, options: MalwarErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = options.code ?? "MALWAR_ERROR";
+    const kind = (new.target as typeof MalwarError).kind;
+    this.name = kind.name;
+    this.code = options.code ?? kind.code;
   }
 }
 
 /** The storage layer failed or cannot start. */
 export class StorageError extends MalwarError {
-  override readonly name: string = "StorageError";
-  constructor(message: string, options: MalwarErrorOptions = {}) {
-    super(message, { code: "STORAGE_ERROR", ...options });
-  }
+  static override readonly kind: ErrorKind = { name: "StorageError", code: "STORAGE_ERROR" };
 }
 
 /** Settings are wrong: raised before anything is opened. */
 export class ConfigurationError extends MalwarError {
-  override readonly name: string = "ConfigurationError";
-  constructor(message: string, options: MalwarErrorOptions = {}) {
-    super(message, { code: "CONFIGURATION_ERROR", ...options });
-  }
+  static override readonly kind: ErrorKind = { name: "ConfigurationError", code: "CONFIGURATION_ERROR" };
 }
 
 export class MigrationError extends StorageError {
-  override readonly name: string = "MigrationError";
-  constructor(message: string, options: MalwarErrorOptions = {}) {
-    super(message, { code: "MIGRATION_ERROR", ...options });
-  }
+  static override readonly kind: ErrorKind = { name: "MigrationError", code: "MIGRATION_ERROR" };
 }
 
 /** A value offered to a repository is outside its domain; `field` names the culprit. */
 export class ValidationError extends MalwarError {
-  override readonly name: string = "ValidationError";
+  static override readonly kind: ErrorKind = { name: "ValidationError", code: "VALIDATION_ERROR" };
   readonly field: string;
   constructor(field: string, message: string, options: MalwarErrorOptions = {}) {
-    super(message, { code: "VALIDATION_ERROR", ...options });
+    super(message, options);
     this.field = field;
   }
 }
 
 /** The row asked for does not exist. */
 export class NotFoundError extends MalwarError {
-  override readonly name: string = "NotFoundError";
-  constructor(message: string, options: MalwarErrorOptions = {}) {
-    super(message, { code: "NOT_FOUND", ...options });
-  }
+  static override readonly kind: ErrorKind = { name: "NotFoundError", code: "NOT_FOUND" };
 }
 
 /** A write collided with a row already stored (duplicate key). */
 export class ConflictError extends MalwarError {
-  override readonly name: string = "ConflictError";
-  constructor(message: string, options: MalwarErrorOptions = {}) {
-    super(message, { code: "CONFLICT", ...options });
-  }
+  static override readonly kind: ErrorKind = { name: "ConflictError", code: "CONFLICT" };
 }

@@ -12,7 +12,8 @@ import {
   nonEmptyText,
   oneOf,
 } from "./domain.ts";
-import { flagOut, type Instant, instantOrNull, instantOut } from "./row-convert.ts";
+import { countOf } from "./query-parts.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 import { guardWrite, newId } from "./write-errors.ts";
 
 /** A stored key as handed out: never its hash, never the key itself. */
@@ -24,6 +25,15 @@ export interface ApiKey {
   last_used: Instant | null;
   is_active: boolean;
 }
+
+const apiKeyOut = rowConverter<ApiKey>({
+  id: "value",
+  name: "value",
+  role: "value",
+  created_at: "instant",
+  last_used: "nullableInstant",
+  is_active: "flag",
+});
 
 export interface NewApiKey {
   id?: string;
@@ -67,21 +77,10 @@ const KEY_BYTES = 32;
 /** Anything longer is not one of ours; refused before hashing. */
 const MAX_KEY_LENGTH = 256;
 
-const PUBLIC_COLUMNS = sql.unsafe("id, name, role, created_at, last_used, is_active");
+const PUBLIC_COLUMNS = sql.unsafe(apiKeyOut.columns.join(", "));
 
 function sha256(text: string): Buffer {
   return new Bun.CryptoHasher("sha256").update(text).digest() as Buffer;
-}
-
-function apiKeyOut(r: Row): ApiKey {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    role: r.role as ApiKeyRole,
-    created_at: instantOut(r.created_at),
-    last_used: instantOrNull(r.last_used),
-    is_active: flagOut(r.is_active),
-  };
 }
 
 export class ApiKeyRepository {
@@ -175,9 +174,6 @@ export class ApiKeyRepository {
 
   /** The service is open while this is zero. */
   async countActive(): Promise<number> {
-    const row = await this.db.fetchOne<{ n: number }>(
-      sql`SELECT COUNT(*) AS n FROM api_keys WHERE is_active = ${true}`,
-    );
-    return Number(row?.n ?? 0);
+    return countOf(this.db, sql`SELECT COUNT(*) AS n FROM api_keys WHERE is_active = ${true}`);
   }
 }

@@ -3,8 +3,9 @@ import { type SqlQuery, sql } from "../sql/index.ts";
 import { byteOrder } from "./backend-fragments.ts";
 import { type InstantInput, instantIn, int32OrNull, nonEmptyText, text, textOrNullIn } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
-import { deleteInBatches, type PruneOptions } from "./prune-batches.ts";
-import { type Instant, instantOut, intOrNull, textOrNull } from "./row-convert.ts";
+import { agedRows, type PruneOptions } from "./prune-batches.ts";
+import { countOf } from "./query-parts.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 
 export interface ApiUsage {
   id: number;
@@ -14,6 +15,15 @@ export interface ApiUsage {
   status_code: number | null;
   timestamp: Instant;
 }
+
+const usageOut = rowConverter<ApiUsage>({
+  id: "number",
+  api_key: "nullable",
+  endpoint: "value",
+  method: "value",
+  status_code: "number",
+  timestamp: "instant",
+});
 
 export interface NewApiUsage {
   /** The key's id (never the raw key); null for open access. */
@@ -50,6 +60,15 @@ export interface UsageGroup {
   requests: number;
 }
 
+const usageGroupOut = rowConverter<UsageGroup>({
+  api_key: "nullable",
+  key_name: "nullable",
+  endpoint: "value",
+  method: "value",
+  status_code: "number",
+  requests: "number",
+});
+
 export interface UsageSummary {
   /** Every request in the window (all groups, not only those returned). */
   total_requests: number;
@@ -58,16 +77,7 @@ export interface UsageSummary {
 
 const USAGE_COLUMNS = ["api_key", "endpoint", "method", "status_code", "timestamp"] as const;
 
-function usageOut(r: Row): ApiUsage {
-  return {
-    id: intOrNull(r.id) as number,
-    api_key: textOrNull(r.api_key),
-    endpoint: r.endpoint as string,
-    method: r.method as string,
-    status_code: intOrNull(r.status_code),
-    timestamp: instantOut(r.timestamp),
-  };
-}
+const usageAged = agedRows("api_usage", "id");
 
 export class ApiUsageRepository {
   constructor(private readonly db: DatabaseBackend) {}
@@ -112,10 +122,10 @@ export class ApiUsageRepository {
 
   /** Requests at or after `since` (optionally for one key or endpoint). */
   async countSince(since: InstantInput, filter: ApiUsageFilter = {}): Promise<number> {
-    const row = await this.db.fetchOne<{ n: number }>(
+    return countOf(
+      this.db,
       sql`SELECT COUNT(*) AS n FROM api_usage WHERE timestamp >= ${instantIn("since", since)}${this.filter(filter)}`,
     );
-    return Number(row?.n ?? 0);
   }
 
   /**
@@ -130,19 +140,9 @@ export class ApiUsageRepository {
       this.db.fetchAll(
         sql`SELECT u.api_key AS api_key, MAX(k.name) AS key_name, u.endpoint AS endpoint, u.method AS method, u.status_code AS status_code, COUNT(*) AS requests FROM api_usage u LEFT JOIN api_keys k ON k.id = u.api_key WHERE ${where} GROUP BY u.api_key, u.endpoint, u.method, u.status_code ORDER BY requests DESC, COALESCE(u.api_key, '') ${byteOrder(this.db)}, u.endpoint ${byteOrder(this.db)}, u.method, COALESCE(u.status_code, 0) LIMIT ${limit}`,
       ),
-      this.db.fetchOne<{ n: unknown }>(sql`SELECT COUNT(*) AS n FROM api_usage u WHERE ${where}`),
+      countOf(this.db, sql`SELECT COUNT(*) AS n FROM api_usage u WHERE ${where}`),
     ]);
-    return {
-      total_requests: Number(total?.n ?? 0),
-      groups: rows.map((r) => ({
-        api_key: textOrNull(r.api_key),
-        key_name: textOrNull(r.key_name),
-        endpoint: r.endpoint as string,
-        method: r.method as string,
-        status_code: intOrNull(r.status_code),
-        requests: Number(r.requests),
-      })),
-    };
+    return { total_requests: total, groups: rows.map(usageGroupOut) };
   }
 
   /** Newest first; bounded page. */
@@ -156,21 +156,12 @@ export class ApiUsageRepository {
 
   /** Rows older than `cutoff` (what a prune would delete). */
   async countOlderThan(cutoff: InstantInput): Promise<number> {
-    const row = await this.db.fetchOne<{ n: number }>(
-      sql`SELECT COUNT(*) AS n FROM api_usage WHERE timestamp < ${instantIn("cutoff", cutoff)}`,
-    );
-    return Number(row?.n ?? 0);
+    return usageAged.count(this.db, cutoff);
   }
 
   /** Deletes rows older than `cutoff`, oldest first, in committed batches (see AuditLogRepository.pruneOlderThan). */
   pruneOlderThan(cutoff: InstantInput, options: PruneOptions = {}): Promise<number> {
-    const before = instantIn("cutoff", cutoff);
-    return deleteInBatches(
-      this.db,
-      (n) =>
-        sql`DELETE FROM api_usage WHERE id IN (SELECT id FROM api_usage WHERE timestamp < ${before} ORDER BY timestamp LIMIT ${n})`,
-      options,
-    );
+    return usageAged.prune(this.db, cutoff, options);
   }
 
   private filter(filter: ApiUsageFilter, prefix = ""): SqlQuery {

@@ -5,8 +5,9 @@ import { byteOrder } from "./backend-fragments.ts";
 import { COLUMN_LIMITS } from "./column-limits.ts";
 import { type InstantInput, instantIn, jsonObjectIn, nonEmptyText, text } from "./domain.ts";
 import { type CappedTotal, cappedCount, type PageOptions, page } from "./paging.ts";
-import { deleteInBatches, type PruneOptions } from "./prune-batches.ts";
-import { type Instant, instantOut, jsonObjectOut } from "./row-convert.ts";
+import { agedRows, type PruneOptions } from "./prune-batches.ts";
+import { countOf, whereAll } from "./query-parts.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 import { guardWrite, newId } from "./write-errors.ts";
 
 export interface AuditEntry {
@@ -57,31 +58,21 @@ export interface AuditPage extends CappedTotal {
   next: AuditCursor | null;
 }
 
-export const AUDIT_COLUMNS = [
-  "event_id",
-  "timestamp",
-  "event_type",
-  "actor",
-  "resource_type",
-  "resource_id",
-  "action",
-  "details",
-  "ip_address",
-] as const;
+const auditOut = rowConverter<AuditEntry>({
+  event_id: "value",
+  timestamp: "instant",
+  event_type: "value",
+  actor: "value",
+  resource_type: "value",
+  resource_id: "value",
+  action: "value",
+  details: "object",
+  ip_address: "value",
+});
 
-function auditOut(r: Row): AuditEntry {
-  return {
-    event_id: r.event_id as string,
-    timestamp: instantOut(r.timestamp),
-    event_type: r.event_type as string,
-    actor: r.actor as string,
-    resource_type: r.resource_type as string,
-    resource_id: r.resource_id as string,
-    action: r.action as string,
-    details: jsonObjectOut(r.details),
-    ip_address: r.ip_address as string,
-  };
-}
+export const AUDIT_COLUMNS = auditOut.columns;
+
+const auditAged = agedRows("audit_log", "event_id");
 
 /**
  * An entry checked and made into the row it is stored as (keyed by column), for `append` and for
@@ -156,9 +147,9 @@ export class AuditLogRepository {
     }
     const [rows, total] = await Promise.all([
       this.db.fetchAll(
-        sql`SELECT * FROM audit_log${whereOf(paged)} ORDER BY timestamp DESC, event_id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
+        sql`SELECT * FROM audit_log${whereAll(paged)} ORDER BY timestamp DESC, event_id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
       ),
-      cappedCount(this.db, sql`FROM audit_log${whereOf(conditions)}`),
+      cappedCount(this.db, sql`FROM audit_log${whereAll(conditions)}`),
     ]);
     const entries = rows.map(auditOut);
     const last = entries[entries.length - 1];
@@ -171,10 +162,7 @@ export class AuditLogRepository {
 
   /** Entries older than `cutoff` (what a prune would delete). */
   async countOlderThan(cutoff: InstantInput): Promise<number> {
-    const row = await this.db.fetchOne<{ n: number }>(
-      sql`SELECT COUNT(*) AS n FROM audit_log WHERE timestamp < ${instantIn("cutoff", cutoff)}`,
-    );
-    return Number(row?.n ?? 0);
+    return auditAged.count(this.db, cutoff);
   }
 
   /**
@@ -183,24 +171,15 @@ export class AuditLogRepository {
    * statements run between batches. Returns how many were deleted.
    */
   pruneOlderThan(cutoff: InstantInput, options: PruneOptions = {}): Promise<number> {
-    const before = instantIn("cutoff", cutoff);
-    return deleteInBatches(
-      this.db,
-      (n) =>
-        sql`DELETE FROM audit_log WHERE event_id IN (SELECT event_id FROM audit_log WHERE timestamp < ${before} ORDER BY timestamp LIMIT ${n})`,
-      options,
-    );
+    return auditAged.prune(this.db, cutoff, options);
   }
 
   async count(filter: Omit<AuditQuery, "limit" | "offset"> = {}): Promise<number> {
-    const row = await this.db.fetchOne<{ n: number }>(
-      sql`SELECT COUNT(*) AS n FROM audit_log${this.where(filter)}`,
-    );
-    return Number(row?.n ?? 0);
+    return countOf(this.db, sql`SELECT COUNT(*) AS n FROM audit_log${this.where(filter)}`);
   }
 
   private where(filter: Omit<AuditQuery, "limit" | "offset">): SqlQuery {
-    return whereOf(this.conditions(filter));
+    return whereAll(this.conditions(filter));
   }
 
   private conditions(filter: Omit<AuditQuery, "limit" | "offset">): SqlQuery[] {
@@ -217,8 +196,4 @@ export class AuditLogRepository {
       parts.push(sql`resource_id = ${text("resource_id", filter.resource_id)}`);
     return parts;
   }
-}
-
-function whereOf(parts: readonly SqlQuery[]): SqlQuery {
-  return parts.length === 0 ? sql`` : sql` WHERE ${sql.join(parts, " AND ")}`;
 }

@@ -2,10 +2,11 @@ import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
 import { byteOrder } from "./backend-fragments.ts";
-import { integerOrNull, jsonArrayIn, nonEmptyText, text, textOrNullIn } from "./domain.ts";
+import { integerOrNull, jsonArrayIn, nonEmptyText, stringItem, text, textOrNullIn } from "./domain.ts";
 import { containsIgnoreCase } from "./like.ts";
 import { type PageOptions, page } from "./paging.ts";
-import { type Instant, instantOut, intOrNull, jsonArrayOut, textOrNull } from "./row-convert.ts";
+import { rowById, whereAll } from "./query-parts.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 import { SignatureRepository } from "./signature-repository.ts";
 import type { Signature } from "./signature-row.ts";
 
@@ -23,6 +24,20 @@ export interface Campaign {
   created_at: Instant;
   updated_at: Instant;
 }
+
+const campaignOut = rowConverter<Campaign>({
+  id: "value",
+  name: "value",
+  description: "value",
+  first_seen: "value",
+  last_seen: "value",
+  attributed_to: "nullable",
+  iocs: "list",
+  total_skills_affected: "number",
+  status: "value",
+  created_at: "instant",
+  updated_at: "instant",
+});
 
 export interface CampaignInput {
   id: string;
@@ -46,23 +61,7 @@ export interface CampaignListOptions extends PageOptions {
   search?: string;
 }
 
-function campaignOut(r: Row): Campaign {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    description: r.description as string,
-    first_seen: r.first_seen as string,
-    last_seen: r.last_seen as string,
-    attributed_to: textOrNull(r.attributed_to),
-    iocs: jsonArrayOut<string>(r.iocs),
-    total_skills_affected: intOrNull(r.total_skills_affected),
-    status: r.status as string,
-    created_at: instantOut(r.created_at),
-    updated_at: instantOut(r.updated_at),
-  };
-}
-
-const stringItem = (field: string, v: unknown) => text(field, v);
+const campaignById = rowById("campaigns", campaignOut);
 
 export class CampaignRepository {
   constructor(private readonly db: DatabaseBackend) {}
@@ -75,7 +74,7 @@ export class CampaignRepository {
     if (options.search !== undefined && options.search !== "") {
       where.push(containsIgnoreCase(sql`name`, text("search", options.search)));
     }
-    const filter = where.length === 0 ? sql`` : sql` WHERE ${sql.join(where, " AND ")}`;
+    const filter = whereAll(where);
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM campaigns${filter} ORDER BY id ${byteOrder(this.db)} LIMIT ${limit} OFFSET ${offset}`,
     );
@@ -83,8 +82,7 @@ export class CampaignRepository {
   }
 
   async get(id: string): Promise<Campaign | null> {
-    const row = await this.db.fetchOne(sql`SELECT * FROM campaigns WHERE id = ${id}`);
-    return row === null ? null : campaignOut(row);
+    return campaignById(this.db, id);
   }
 
   /** The campaign and its signatures (by id); null if absent. */

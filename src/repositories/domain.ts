@@ -153,6 +153,9 @@ export function bool(field: string, value: unknown): boolean {
   return value;
 }
 
+/** The item check of a list of text, for jsonArrayIn: any string, no length bound. */
+export const stringItem = (field: string, v: unknown): string => text(field, v);
+
 /** Arrays for JSON columns, encoded here; items are checked by `item` when given. */
 export function jsonArrayIn(
   field: string,

@@ -2,7 +2,7 @@ import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
 import { byteOrder } from "./backend-fragments.ts";
 import { CATEGORIES, type Category, nonEmptyText, oneOf, SEVERITIES, type Severity } from "./domain.ts";
-import { FINDING_COLUMNS, type Finding, findingOut, type NewFinding } from "./finding-row.ts";
+import { FINDING_COLUMNS, type Finding, findingById, findingOut, type NewFinding } from "./finding-row.ts";
 import { type PageOptions, page } from "./paging.ts";
 import { toDbInstant } from "./row-convert.ts";
 import { findingRecords, findingsOfScan, storedFindings } from "./scan-details.ts";
@@ -45,8 +45,7 @@ export class FindingRepository {
   }
 
   async get(id: string): Promise<Finding | null> {
-    const row = await this.db.fetchOne(sql`SELECT * FROM findings WHERE id = ${id}`);
-    return row === null ? null : findingOut(row);
+    return findingById(this.db, id);
   }
 
   /** A scan's findings, most severe first, then by id. */

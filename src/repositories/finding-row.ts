@@ -1,5 +1,4 @@
 /* Findings: row type, input checks and conversion, shared by FindingRepository and ScanRepository. */
-import type { Row } from "../backends/index.ts";
 import { COLUMN_LIMITS } from "./column-limits.ts";
 import {
   CATEGORIES,
@@ -15,10 +14,12 @@ import {
   oneOf,
   SEVERITIES,
   type Severity,
+  stringItem,
   text,
   textOrNullIn,
 } from "./domain.ts";
-import { type Instant, instantOut, intOrNull, jsonArrayOut, textOrNull } from "./row-convert.ts";
+import { rowById } from "./query-parts.ts";
+import { type Instant, instantOut, rowConverter } from "./row-convert.ts";
 import { newId } from "./write-errors.ts";
 
 export interface Finding {
@@ -41,45 +42,39 @@ export interface Finding {
 }
 
 /** A finding to store; `scan_id` comes from the scan it belongs to. */
-export interface NewFinding {
-  id?: string;
-  rule_id: string;
-  title: string;
-  description: string;
-  severity: Severity;
-  confidence: number;
-  category: Category;
-  detector_layer: DetectorLayer;
-  line_start?: number | null;
-  line_end?: number | null;
-  snippet?: string | null;
-  evidence?: string[];
-  ioc_values?: string[];
-  remediation?: string | null;
+export interface NewFinding
+  extends Pick<
+      Finding,
+      "rule_id" | "title" | "description" | "severity" | "confidence" | "category" | "detector_layer"
+    >,
+    Partial<
+      Pick<Finding, "id" | "line_start" | "line_end" | "snippet" | "evidence" | "ioc_values" | "remediation">
+    > {
   /** Defaults to the time of the write. */
   detected_at?: InstantInput;
 }
 
-export const FINDING_COLUMNS = [
-  "id",
-  "scan_id",
-  "rule_id",
-  "title",
-  "description",
-  "severity",
-  "confidence",
-  "category",
-  "detector_layer",
-  "line_start",
-  "line_end",
-  "snippet",
-  "evidence",
-  "ioc_values",
-  "remediation",
-  "detected_at",
-] as const;
+export const findingOut = rowConverter<Finding>({
+  id: "value",
+  scan_id: "value",
+  rule_id: "value",
+  title: "value",
+  description: "value",
+  severity: "value",
+  confidence: "value",
+  category: "value",
+  detector_layer: "value",
+  line_start: "number",
+  line_end: "number",
+  snippet: "nullable",
+  evidence: "list",
+  ioc_values: "list",
+  remediation: "nullable",
+  detected_at: "instant",
+});
+export const findingById = rowById("findings", findingOut);
 
-const stringItem = (field: string, v: unknown) => text(field, v);
+export const FINDING_COLUMNS = findingOut.columns;
 
 /** A checked finding as it is bound: FINDING_COLUMNS as keys, JSON columns as text. */
 export type FindingRecord = Omit<Finding, "evidence" | "ioc_values"> & {
@@ -127,25 +122,4 @@ export function storedFinding(
   out.ioc_values = input.ioc_values == null ? [] : input.ioc_values.slice();
   out.detected_at = record.detected_at === now ? nowIso : instantOut(record.detected_at);
   return out;
-}
-
-export function findingOut(r: Row): Finding {
-  return {
-    id: r.id as string,
-    scan_id: r.scan_id as string,
-    rule_id: r.rule_id as string,
-    title: r.title as string,
-    description: r.description as string,
-    severity: r.severity as Severity,
-    confidence: r.confidence as number,
-    category: r.category as Category,
-    detector_layer: r.detector_layer as DetectorLayer,
-    line_start: intOrNull(r.line_start),
-    line_end: intOrNull(r.line_end),
-    snippet: textOrNull(r.snippet),
-    evidence: jsonArrayOut<string>(r.evidence),
-    ioc_values: jsonArrayOut<string>(r.ioc_values),
-    remediation: textOrNull(r.remediation),
-    detected_at: instantOut(r.detected_at),
-  };
 }

@@ -1,5 +1,7 @@
 import type { DatabaseBackend } from "../backends/index.ts";
-import type { SqlQuery } from "../sql/index.ts";
+import { type SqlQuery, sql } from "../sql/index.ts";
+import { type InstantInput, instantIn } from "./domain.ts";
+import { countOf } from "./query-parts.ts";
 
 export interface PruneOptions {
   /** Rows per DELETE statement. Default 1,000. */
@@ -35,4 +37,30 @@ export async function deleteInBatches(
     if (rowCount < size) return deleted;
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
+}
+
+/** A log table's rows stamped before a cutoff: how many there are, and deleting them. */
+export interface AgedRows {
+  count(db: DatabaseBackend, cutoff: InstantInput): Promise<number>;
+  /** Oldest first, in committed batches (deleteInBatches); how many were deleted. */
+  prune(db: DatabaseBackend, cutoff: InstantInput, options?: PruneOptions): Promise<number>;
+}
+
+/** For a table whose rows carry a `timestamp` and are keyed by `key` (names written here, never input). */
+export function agedRows(table: string, key: string): AgedRows {
+  const from = sql.unsafe(table);
+  const id = sql.unsafe(key);
+  return {
+    count: (db, cutoff) =>
+      countOf(db, sql`SELECT COUNT(*) AS n FROM ${from} WHERE timestamp < ${instantIn("cutoff", cutoff)}`),
+    prune(db, cutoff, options = {}) {
+      const before = instantIn("cutoff", cutoff);
+      return deleteInBatches(
+        db,
+        (n) =>
+          sql`DELETE FROM ${from} WHERE ${id} IN (SELECT ${id} FROM ${from} WHERE timestamp < ${before} ORDER BY timestamp LIMIT ${n})`,
+        options,
+      );
+    },
+  };
 }

@@ -2,18 +2,20 @@ import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
 import { byteOrder } from "./backend-fragments.ts";
-import { bool, finite, integer, jsonArrayIn, nonEmptyText, text, textOrNullIn } from "./domain.ts";
+import {
+  bool,
+  finite,
+  integer,
+  jsonArrayIn,
+  nonEmptyText,
+  stringItem,
+  text,
+  textOrNullIn,
+} from "./domain.ts";
 import { containsIgnoreCase } from "./like.ts";
 import { type PageOptions, page } from "./paging.ts";
-import {
-  flagOut,
-  type Instant,
-  instantOut,
-  intOrNull,
-  jsonArrayOut,
-  numOrNull,
-  textOrNull,
-} from "./row-convert.ts";
+import { rowById, whereAll } from "./query-parts.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 
 export interface Publisher {
   id: string;
@@ -30,6 +32,21 @@ export interface Publisher {
   created_at: Instant;
   updated_at: Instant;
 }
+
+const publisherOut = rowConverter<Publisher>({
+  id: "value",
+  display_name: "nullable",
+  first_seen: "nullable",
+  last_seen: "nullable",
+  total_skills: "number",
+  malicious_skills: "number",
+  reputation_score: "number",
+  is_known_threat_actor: "flag",
+  campaigns: "list",
+  notes: "nullable",
+  created_at: "instant",
+  updated_at: "instant",
+});
 
 export interface PublisherInput {
   id: string;
@@ -50,24 +67,7 @@ export interface PublisherListOptions extends PageOptions {
   search?: string;
 }
 
-function publisherOut(r: Row): Publisher {
-  return {
-    id: r.id as string,
-    display_name: textOrNull(r.display_name),
-    first_seen: textOrNull(r.first_seen),
-    last_seen: textOrNull(r.last_seen),
-    total_skills: intOrNull(r.total_skills),
-    malicious_skills: intOrNull(r.malicious_skills),
-    reputation_score: numOrNull(r.reputation_score),
-    is_known_threat_actor: flagOut(r.is_known_threat_actor),
-    campaigns: jsonArrayOut<string>(r.campaigns),
-    notes: textOrNull(r.notes),
-    created_at: instantOut(r.created_at),
-    updated_at: instantOut(r.updated_at),
-  };
-}
-
-const stringItem = (field: string, v: unknown) => text(field, v);
+const publisherById = rowById("publishers", publisherOut);
 
 export class PublisherRepository {
   constructor(private readonly db: DatabaseBackend) {}
@@ -85,7 +85,7 @@ export class PublisherRepository {
         sql`(${containsIgnoreCase(sql`id`, needle)} OR ${containsIgnoreCase(sql`display_name`, needle)})`,
       );
     }
-    const filter = where.length === 0 ? sql`` : sql` WHERE ${sql.join(where, " AND ")}`;
+    const filter = whereAll(where);
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM publishers${filter} ORDER BY id ${byteOrder(this.db)} LIMIT ${limit} OFFSET ${offset}`,
     );
@@ -93,8 +93,7 @@ export class PublisherRepository {
   }
 
   async get(id: string): Promise<Publisher | null> {
-    const row = await this.db.fetchOne(sql`SELECT * FROM publishers WHERE id = ${id}`);
-    return row === null ? null : publisherOut(row);
+    return publisherById(this.db, id);
   }
 
   /** Inserts, or replaces every column of an existing publisher (defaults for those not given). */

@@ -13,7 +13,7 @@ import {
 } from "./finding-row.ts";
 import { compareByInstantThenId, SEVERITY_RANK_TEXT, sortBySeverityThenId } from "./ordering.ts";
 import { instantOut } from "./row-convert.ts";
-import { type ScanWithDetails, scanOut } from "./scan-row.ts";
+import { type ScanWithDetails, scanById, scanOut } from "./scan-row.ts";
 import {
   type NewUrlAnalysis,
   type UrlAnalysis,
@@ -102,11 +102,11 @@ const byFetchedAtThenId = compareByInstantThenId("fetched_at");
  * too.
  */
 async function loadSeparately(db: DatabaseBackend, id: string): Promise<ScanWithDetails | null> {
-  const scanRow = await db.fetchOne(sql`SELECT * FROM scans WHERE id = ${id}`);
-  if (scanRow === null) return null;
+  const scan = await scanById(db, id);
+  if (scan === null) return null;
   const findings = await findingsOfScan(db, id);
   const urlAnalyses = await urlAnalysesOfScan(db, id);
-  return { ...scanOut(scanRow), findings, url_analysis: urlAnalyses };
+  return { ...scan, findings, url_analysis: urlAnalyses };
 }
 
 const AGGREGATED = perBackend((c) =>

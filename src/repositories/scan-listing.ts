@@ -14,6 +14,7 @@ import {
   type Verdict,
 } from "./domain.ts";
 import { type CappedTotal, cappedCount, type PageOptions, page } from "./paging.ts";
+import { whereAll } from "./query-parts.ts";
 import type { Instant } from "./row-convert.ts";
 import { type Scan, scanOut } from "./scan-row.ts";
 
@@ -64,10 +65,6 @@ export function scanFilterSql(filter: ScanFilter): SqlQuery[] {
   return where;
 }
 
-function whereSql(parts: SqlQuery[]): SqlQuery {
-  return parts.length === 0 ? sql`` : sql` WHERE ${sql.join(parts, " AND ")}`;
-}
-
 /**
  * One page of scans, newest first, with a capped total. The keyset condition is written as
  * `created_at <= c AND (created_at < c OR id < i)` rather than a plain OR: its first half is a
@@ -86,9 +83,9 @@ export async function listScanPage(db: DatabaseBackend, options: ScanPageOptions
   }
   const [rows, total] = await Promise.all([
     db.fetchAll(
-      sql`SELECT * FROM scans${whereSql(keyset)} ORDER BY created_at DESC, id ${byteOrder} DESC LIMIT ${limit + 1} OFFSET ${offset}`,
+      sql`SELECT * FROM scans${whereAll(keyset)} ORDER BY created_at DESC, id ${byteOrder} DESC LIMIT ${limit + 1} OFFSET ${offset}`,
     ),
-    cappedCount(db, sql`FROM scans${whereSql(filter)}`),
+    cappedCount(db, sql`FROM scans${whereAll(filter)}`),
   ]);
   const more = rows.length > limit;
   const scans = (more ? rows.slice(0, limit) : rows).map(scanOut);

@@ -10,11 +10,13 @@ import {
   SCAN_STATUSES,
   type ScanStatus,
   SEVERITIES,
+  stringItem,
   VERDICTS,
 } from "./domain.ts";
 import { FINDING_COLUMNS } from "./finding-row.ts";
 import { compareByInstantThenId } from "./ordering.ts";
 import { type PageOptions, page } from "./paging.ts";
+import { countOf, whereAll } from "./query-parts.ts";
 import { toDbInstant } from "./row-convert.ts";
 import { findingRecords, loadDetails, storedFindings, urlAnalysisRecords } from "./scan-details.ts";
 import {
@@ -32,10 +34,10 @@ import {
   type Scan,
   type ScanStatusChanges,
   type ScanWithDetails,
+  scanById,
   scanOut,
   scanRecord,
   scanTimeText,
-  stringItem,
 } from "./scan-row.ts";
 import { URL_ANALYSIS_COLUMNS, urlAnalysisOut } from "./url-analysis-row.ts";
 import { guardWrite } from "./write-errors.ts";
@@ -107,8 +109,7 @@ export class ScanRepository {
   }
 
   async get(id: string): Promise<Scan | null> {
-    const row = await this.db.fetchOne(sql`SELECT * FROM scans WHERE id = ${id}`);
-    return row === null ? null : scanOut(row);
+    return scanById(this.db, id);
   }
 
   /** The scan, its findings (most severe first, then by id) and its URL analyses; null if absent. */
@@ -138,10 +139,7 @@ export class ScanRepository {
   }
 
   async count(options: ScanFilter = {}): Promise<number> {
-    const row = await this.db.fetchOne<{ n: number }>(
-      sql`SELECT COUNT(*) AS n FROM scans${this.filter(options)}`,
-    );
-    return Number(row?.n ?? 0);
+    return countOf(this.db, sql`SELECT COUNT(*) AS n FROM scans${this.filter(options)}`);
   }
 
   /** Sets the status (and any of `changes`); NotFoundError if the scan does not exist. */
@@ -179,7 +177,6 @@ export class ScanRepository {
   }
 
   private filter(options: ScanFilter): SqlQuery {
-    const where = scanFilterSql(options);
-    return where.length === 0 ? sql`` : sql` WHERE ${sql.join(where, " AND ")}`;
+    return whereAll(scanFilterSql(options));
   }
 }

@@ -14,13 +14,15 @@ import {
   type ScanStatus,
   SEVERITIES,
   type Severity,
+  stringItem,
   text,
   textOrNullIn,
   VERDICTS,
   type Verdict,
 } from "./domain.ts";
 import type { Finding, NewFinding } from "./finding-row.ts";
-import { type Instant, instantOut, intOrNull, jsonArrayOut, textOrNull } from "./row-convert.ts";
+import { rowById } from "./query-parts.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 import type { NewUrlAnalysis, UrlAnalysis } from "./url-analysis-row.ts";
 import { newId } from "./write-errors.ts";
 
@@ -85,27 +87,28 @@ export interface ScanStatusChanges {
   duration_ms?: number | null;
 }
 
-export const SCAN_COLUMNS = [
-  "id",
-  "target",
-  "skill_name",
-  "skill_author",
-  "skill_sha256",
-  "status",
-  "risk_score",
-  "overall_severity",
-  "verdict",
-  "layers_executed",
-  "errors",
-  "started_at",
-  "completed_at",
-  "duration_ms",
-  "created_at",
-] as const;
+export const scanOut = rowConverter<Scan>({
+  id: "value",
+  target: "value",
+  skill_name: "nullable",
+  skill_author: "nullable",
+  skill_sha256: "nullable",
+  status: "value",
+  risk_score: "number",
+  overall_severity: "nullable",
+  verdict: "nullable",
+  layers_executed: "list",
+  errors: "list",
+  started_at: "value",
+  completed_at: "nullable",
+  duration_ms: "number",
+  created_at: "instant",
+});
+export const scanById = rowById("scans", scanOut);
+
+export const SCAN_COLUMNS = scanOut.columns;
 
 export const layerItem = (field: string, v: unknown) => oneOf(field, v, DETECTOR_LAYERS);
-export const stringItem = (field: string, v: unknown) => text(field, v);
-
 /** started_at/completed_at are text columns: a Date becomes ISO-8601, text is kept as given. */
 export function scanTimeText(field: string, value: unknown): string {
   if (value instanceof Date) {
@@ -138,25 +141,5 @@ export function scanRecord(s: NewScan, now: Date, nowDb: string): Row {
         : scanTimeText("completed_at", s.completed_at),
     duration_ms: integerOrNull("duration_ms", s.duration_ms, 0),
     created_at: s.created_at === undefined ? nowDb : instantIn("created_at", s.created_at),
-  };
-}
-
-export function scanOut(r: Row): Scan {
-  return {
-    id: r.id as string,
-    target: r.target as string,
-    skill_name: textOrNull(r.skill_name),
-    skill_author: textOrNull(r.skill_author),
-    skill_sha256: textOrNull(r.skill_sha256),
-    status: r.status as ScanStatus,
-    risk_score: intOrNull(r.risk_score),
-    overall_severity: textOrNull(r.overall_severity) as Severity | null,
-    verdict: textOrNull(r.verdict) as Verdict | null,
-    layers_executed: jsonArrayOut<string>(r.layers_executed),
-    errors: jsonArrayOut<string>(r.errors),
-    started_at: r.started_at as string,
-    completed_at: textOrNull(r.completed_at),
-    duration_ms: intOrNull(r.duration_ms),
-    created_at: instantOut(r.created_at),
   };
 }

@@ -20,7 +20,8 @@ import {
   type Verdict,
 } from "./domain.ts";
 import { type PageOptions, page } from "./paging.ts";
-import { flagOut, type Instant, instantOrNull, instantOut, intOrNull, textOrNull } from "./row-convert.ts";
+import { rowById } from "./query-parts.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 import { guardWrite, newId } from "./write-errors.ts";
 
 export interface ScheduledJob {
@@ -35,6 +36,19 @@ export interface ScheduledJob {
   next_run: Instant | null;
   created_at: Instant;
 }
+
+const jobOut = rowConverter<ScheduledJob>({
+  id: "value",
+  name: "value",
+  target_path: "value",
+  schedule: "value",
+  layers: "value",
+  enabled: "flag",
+  last_run: "nullableInstant",
+  next_run: "nullableInstant",
+  created_at: "instant",
+});
+const jobById = rowById("scheduled_jobs", jobOut);
 
 export interface NewScheduledJob {
   id?: string;
@@ -59,6 +73,19 @@ export interface JobRun {
   started_at: Instant;
   completed_at: Instant | null;
 }
+
+const runOut = rowConverter<JobRun>({
+  id: "value",
+  job_id: "value",
+  scan_id: "nullable",
+  status: "value",
+  verdict: "nullable",
+  risk_score: "number",
+  error: "nullable",
+  started_at: "instant",
+  completed_at: "nullableInstant",
+});
+const runById = rowById("job_runs", runOut);
 
 export interface NewJobRun {
   id?: string;
@@ -90,34 +117,6 @@ function layersIn(value: unknown): string {
   return text("layers", list.map((l, i) => oneOf(`layers[${i}]`, l, DETECTOR_LAYERS)).join(","), 512);
 }
 
-function jobOut(r: Row): ScheduledJob {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    target_path: r.target_path as string,
-    schedule: r.schedule as string,
-    layers: r.layers as string,
-    enabled: flagOut(r.enabled),
-    last_run: instantOrNull(r.last_run),
-    next_run: instantOrNull(r.next_run),
-    created_at: instantOut(r.created_at),
-  };
-}
-
-function runOut(r: Row): JobRun {
-  return {
-    id: r.id as string,
-    job_id: r.job_id as string,
-    scan_id: textOrNull(r.scan_id),
-    status: r.status as ScanStatus,
-    verdict: textOrNull(r.verdict) as Verdict | null,
-    risk_score: intOrNull(r.risk_score),
-    error: textOrNull(r.error),
-    started_at: instantOut(r.started_at),
-    completed_at: instantOrNull(r.completed_at),
-  };
-}
-
 export class ScheduledJobRepository {
   constructor(private readonly db: DatabaseBackend) {}
 
@@ -144,8 +143,7 @@ export class ScheduledJobRepository {
   }
 
   async get(id: string): Promise<ScheduledJob | null> {
-    const row = await this.db.fetchOne(sql`SELECT * FROM scheduled_jobs WHERE id = ${id}`);
-    return row === null ? null : jobOut(row);
+    return jobById(this.db, id);
   }
 
   /** By name, then id; bounded page. */
@@ -237,8 +235,7 @@ export class ScheduledJobRepository {
   }
 
   async getRun(id: string): Promise<JobRun | null> {
-    const row = await this.db.fetchOne(sql`SELECT * FROM job_runs WHERE id = ${id}`);
-    return row === null ? null : runOut(row);
+    return runById(this.db, id);
   }
 
   /** A job's runs, newest first; bounded page. */

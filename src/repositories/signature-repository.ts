@@ -19,7 +19,14 @@ import {
 } from "./domain.ts";
 import { containsIgnoreCase } from "./like.ts";
 import { type PageOptions, page } from "./paging.ts";
-import { type NewSignature, type Signature, type SignatureChanges, signatureOut } from "./signature-row.ts";
+import { countOf, whereAll } from "./query-parts.ts";
+import {
+  type NewSignature,
+  type Signature,
+  type SignatureChanges,
+  signatureById,
+  signatureOut,
+} from "./signature-row.ts";
 import { guardWrite, newId } from "./write-errors.ts";
 
 export interface SignatureListOptions extends PageOptions {
@@ -76,15 +83,11 @@ export class SignatureRepository {
   }
 
   async count(options: Omit<SignatureListOptions, "limit" | "offset"> = {}): Promise<number> {
-    const row = await this.db.fetchOne<{ n: number }>(
-      sql`SELECT COUNT(*) AS n FROM signatures${this.filter(options)}`,
-    );
-    return Number(row?.n ?? 0);
+    return countOf(this.db, sql`SELECT COUNT(*) AS n FROM signatures${this.filter(options)}`);
   }
 
   async get(id: string): Promise<Signature | null> {
-    const row = await this.db.fetchOne(sql`SELECT * FROM signatures WHERE id = ${id}`);
-    return row === null ? null : signatureOut(row);
+    return signatureById(this.db, id);
   }
 
   /** ConflictError if the id exists; ValidationError("campaign_id") if the campaign does not. */
@@ -158,6 +161,6 @@ export class SignatureRepository {
         sql`(${containsIgnoreCase(sql`name`, needle)} OR ${containsIgnoreCase(sql`pattern_value`, needle)})`,
       );
     }
-    return where.length === 0 ? sql`` : sql` WHERE ${sql.join(where, " AND ")}`;
+    return whereAll(where);
   }
 }

@@ -1,6 +1,6 @@
-import type { Row } from "../backends/index.ts";
 import type { Category, IocType, PatternType, Severity } from "./domain.ts";
-import { flagOut, type Instant, instantOut, textOrNull } from "./row-convert.ts";
+import { rowById } from "./query-parts.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 
 export interface Signature {
   id: string;
@@ -18,36 +18,29 @@ export interface Signature {
   updated_at: Instant;
 }
 
-export interface NewSignature {
-  id?: string;
-  name: string;
-  description: string;
-  severity: Severity;
-  category: Category;
-  pattern_type: PatternType;
-  pattern_value: string;
-  ioc_type?: IocType | null;
-  campaign_id?: string | null;
-  source?: string;
-  enabled?: boolean;
-}
+/** A signature to store: its id, source and flags may be left to their defaults. */
+export interface NewSignature
+  extends Pick<
+      Signature,
+      "name" | "description" | "severity" | "category" | "pattern_type" | "pattern_value"
+    >,
+    Partial<Pick<Signature, "id" | "ioc_type" | "campaign_id" | "source" | "enabled">> {}
 
 export type SignatureChanges = Partial<Omit<NewSignature, "id">>;
 
-export function signatureOut(r: Row): Signature {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    description: r.description as string,
-    severity: r.severity as Severity,
-    category: r.category as Category,
-    pattern_type: r.pattern_type as PatternType,
-    pattern_value: r.pattern_value as string,
-    ioc_type: textOrNull(r.ioc_type) as IocType | null,
-    campaign_id: textOrNull(r.campaign_id),
-    source: r.source as string,
-    enabled: flagOut(r.enabled),
-    created_at: instantOut(r.created_at),
-    updated_at: instantOut(r.updated_at),
-  };
-}
+export const signatureOut = rowConverter<Signature>({
+  id: "value",
+  name: "value",
+  description: "value",
+  severity: "value",
+  category: "value",
+  pattern_type: "value",
+  pattern_value: "value",
+  ioc_type: "nullable",
+  campaign_id: "nullable",
+  source: "value",
+  enabled: "flag",
+  created_at: "instant",
+  updated_at: "instant",
+});
+export const signatureById = rowById("signatures", signatureOut);

@@ -7,6 +7,7 @@ import {
   type NewUrlAnalysis,
   URL_ANALYSIS_COLUMNS,
   type UrlAnalysis,
+  urlAnalysisById,
   urlAnalysisOut,
 } from "./url-analysis-row.ts";
 import { guardWrite } from "./write-errors.ts";
@@ -32,8 +33,7 @@ export class UrlAnalysisRepository {
   }
 
   async get(id: string): Promise<UrlAnalysis | null> {
-    const row = await this.db.fetchOne(sql`SELECT * FROM url_analysis WHERE id = ${id}`);
-    return row === null ? null : urlAnalysisOut(row);
+    return urlAnalysisById(this.db, id);
   }
 
   /** A scan's URL analyses in the order they were fetched (then by id). */

@@ -9,18 +9,12 @@ import {
   int32OrNull,
   jsonArrayIn,
   nonEmptyText,
+  stringItem,
   text,
   textOrNullIn,
 } from "./domain.ts";
-import {
-  flagOut,
-  type Instant,
-  instantOut,
-  intOrNull,
-  jsonArrayOut,
-  numOrNull,
-  textOrNull,
-} from "./row-convert.ts";
+import { rowById } from "./query-parts.ts";
+import { type Instant, rowConverter } from "./row-convert.ts";
 import { newId } from "./write-errors.ts";
 
 export interface UrlAnalysis {
@@ -53,21 +47,22 @@ export interface NewUrlAnalysis {
   fetched_at?: InstantInput;
 }
 
-export const URL_ANALYSIS_COLUMNS = [
-  "id",
-  "scan_id",
-  "url",
-  "final_url",
-  "status_code",
-  "content_type",
-  "redirect_chain",
-  "is_malicious",
-  "risk_indicators",
-  "domain_reputation",
-  "fetched_at",
-] as const;
+export const urlAnalysisOut = rowConverter<UrlAnalysis>({
+  id: "value",
+  scan_id: "value",
+  url: "value",
+  final_url: "nullable",
+  status_code: "number",
+  content_type: "nullable",
+  redirect_chain: "list",
+  is_malicious: "flag",
+  risk_indicators: "list",
+  domain_reputation: "number",
+  fetched_at: "instant",
+});
+export const urlAnalysisById = rowById("url_analysis", urlAnalysisOut);
 
-const stringItem = (field: string, v: unknown) => text(field, v);
+export const URL_ANALYSIS_COLUMNS = urlAnalysisOut.columns;
 
 /** Checks one URL analysis and returns its column values, keys in URL_ANALYSIS_COLUMNS order. */
 export function urlAnalysisRecord(scanId: string, u: NewUrlAnalysis, now: string): Row {
@@ -84,21 +79,5 @@ export function urlAnalysisRecord(scanId: string, u: NewUrlAnalysis, now: string
     risk_indicators: jsonArrayIn("risk_indicators", u.risk_indicators, stringItem),
     domain_reputation: finiteOrNull("domain_reputation", u.domain_reputation),
     fetched_at: u.fetched_at === undefined ? now : instantIn("fetched_at", u.fetched_at),
-  };
-}
-
-export function urlAnalysisOut(r: Row): UrlAnalysis {
-  return {
-    id: r.id as string,
-    scan_id: r.scan_id as string,
-    url: r.url as string,
-    final_url: textOrNull(r.final_url),
-    status_code: intOrNull(r.status_code),
-    content_type: textOrNull(r.content_type),
-    redirect_chain: jsonArrayOut<string>(r.redirect_chain),
-    is_malicious: flagOut(r.is_malicious),
-    risk_indicators: jsonArrayOut<string>(r.risk_indicators),
-    domain_reputation: numOrNull(r.domain_reputation),
-    fetched_at: instantOut(r.fetched_at),
   };
 }

@@ -44,4 +44,14 @@ describe("error classes", () => {
     expect(c.code).toBe("CONFIGURATION_ERROR");
     expect(c).not.toBeInstanceOf(StorageError);
   });
+
+  test("a given code wins; a subclass that declares no kind of its own keeps its parent's name and code", () => {
+    expect(new StorageError("s", { code: "UNIQUE_VIOLATION" }).code).toBe("UNIQUE_VIOLATION");
+    class PoolClosed extends StorageError {}
+    const closed = new PoolClosed("closed");
+    expect(closed.name).toBe("StorageError");
+    expect(closed.code).toBe("STORAGE_ERROR");
+    expect(Object.hasOwn(closed, "name")).toBe(true);
+    expect(String(closed)).toBe("StorageError: closed");
+  });
 });

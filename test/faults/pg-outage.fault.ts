@@ -111,6 +111,10 @@ describe("fault: PostgreSQL down for 5 s under load, then gone at shutdown", () 
       (r) => r.status,
       () => 0,
     );
+    // Let the request reach the service before SIGTERM closes the listener: sent at the same
+    // instant, a loaded machine sometimes delivered the signal first and the connect was refused.
+    // The request then waits on the gone database for about 2 s, so it is still in flight.
+    await Bun.sleep(300);
     const stop = await pg.service.stop(GRACE_MS + 5_000);
     expect(await inFlight).toBe(503);
     reportFigures("postgres gone at SIGTERM", {

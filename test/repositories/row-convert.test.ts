@@ -1,5 +1,7 @@
 import { expect, test } from "bun:test";
-import { instantOut, jsonArrayOut, toDbInstant } from "../../src/repositories/row-convert.ts";
+import { StorageError } from "../../src/errors/index.ts";
+import { instantOut, jsonArrayOut, rowConverter, toDbInstant } from "../../src/repositories/row-convert.ts";
+import { thrownBy } from "../support/rejection.ts";
 
 test("stored instants of every known layout read back as ISO-8601 UTC; app instants are written in SQLite's layout", () => {
   expect(instantOut("2024-01-01 10:00:00")).toBe("2024-01-01T10:00:00.000Z");
@@ -31,4 +33,62 @@ test("JSON list columns decode exactly, whatever the writer's layout", () => {
   expect(jsonArrayOut('["a", "b"]')).toEqual(["a", "b"]);
   expect(jsonArrayOut(null)).toEqual([]);
   expect(jsonArrayOut("")).toEqual([]);
+});
+
+interface Sample {
+  id: string;
+  note: string | null;
+  count: number | null;
+  on: boolean;
+  at: string;
+  seen: string | null;
+  tags: string[];
+  extra: Record<string, unknown>;
+}
+
+test("a row converter built from column kinds reads each kind as its own converter does, in declared order", () => {
+  const sampleOut = rowConverter<Sample>({
+    id: "value",
+    note: "nullable",
+    count: "number",
+    on: "flag",
+    at: "instant",
+    seen: "nullableInstant",
+    tags: "list",
+    extra: "object",
+  });
+  expect(sampleOut.columns).toEqual(["id", "note", "count", "on", "at", "seen", "tags", "extra"]);
+  const sqliteRow = { id: "a", note: undefined, count: 3n, on: 1, at: "2024-01-01 10:00:00", seen: null };
+  const read = sampleOut({ ...sqliteRow, tags: '["x"]', extra: '{"k":1}', ignored: "not handed out" });
+  expect(read).toEqual({
+    id: "a",
+    note: null,
+    count: 3,
+    on: true,
+    at: "2024-01-01T10:00:00.000Z",
+    seen: null,
+    tags: ["x"],
+    extra: { k: 1 },
+  });
+  expect(Object.keys(read)).toEqual([...sampleOut.columns]);
+  const pgRow = { id: "b", note: "n", count: null, on: false, at: new Date("2024-01-01T10:00:00.5Z") };
+  expect(sampleOut({ ...pgRow, seen: new Date(0), tags: null, extra: null })).toEqual({
+    id: "b",
+    note: "n",
+    count: null,
+    on: false,
+    at: "2024-01-01T10:00:00.500Z",
+    seen: "1970-01-01T00:00:00.000Z",
+    tags: [],
+    extra: {},
+  });
+  expect(thrownBy(() => sampleOut({ ...pgRow, at: null }))).toBeInstanceOf(StorageError);
+});
+
+test("a row converter refuses a column name or kind it cannot write out plainly", () => {
+  const badName = thrownBy(() => rowConverter<Record<string, unknown>>({ "a-b": "value" }));
+  expect(badName).toBeInstanceOf(StorageError);
+  expect((badName as Error).message).toContain('"a-b"');
+  const badKind = thrownBy(() => rowConverter<{ a: unknown }>({ a: "date" as "value" }));
+  expect((badKind as Error).message).toContain('unknown kind "date"');
 });

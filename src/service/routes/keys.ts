@@ -1,39 +1,34 @@
 import { endpoint } from "../endpoint.ts";
 import { HttpError, notFound } from "../http-error.ts";
 import { json } from "../json.ts";
-import { readJsonBody } from "../read-body.ts";
+import { bodyRoute, listRoute } from "../route-shapes.ts";
 import { keyCreate, keyListQuery } from "../schemas/key.ts";
-import { parseOrThrow, queryObject } from "../schemas/parse.ts";
 import * as out from "../schemas/responses.ts";
 import type { ServiceApp } from "../service-app.ts";
 
 export function keyRoutes(app: ServiceApp) {
   return {
     "/api/v1/keys": endpoint(app, {
-      GET: {
-        permission: "keys:manage",
-        doc: {
+      GET: listRoute(
+        "keys:manage",
+        {
           summary: "List API keys (never their hashes), revoked ones included",
           query: keyListQuery,
           responses: { 200: { description: "Keys, oldest first", schema: out.apiKeyListOut } },
         },
-        async handle({ url }) {
-          const { active } = parseOrThrow(keyListQuery, queryObject(url), "query");
-          // The repository hands out keys without their hashes; nothing here can leak one.
-          const keys = await app.repos.apiKeys.list({ activeOnly: active === true });
-          return json({ keys, count: keys.length });
-        },
-      },
-      POST: {
-        permission: "keys:manage",
-        doc: {
+        "keys",
+        // The repository hands out keys without their hashes; nothing here can leak one.
+        ({ active }) => app.repos.apiKeys.list({ activeOnly: active === true }),
+      ),
+      POST: bodyRoute(
+        "keys:manage",
+        {
           summary: "Make an API key (audited); the key is in this answer and nowhere else",
           body: keyCreate,
           responses: { 201: { description: "The new key", schema: out.apiKeyCreatedOut } },
           errors: [413, 415],
         },
-        async handle(rc) {
-          const input = parseOrThrow(keyCreate, await readJsonBody(rc.req));
+        async (input, rc) => {
           const created = await app.change(rc, async (repos) => {
             const { key, record } = await repos.apiKeys.create(input);
             return {
@@ -50,7 +45,7 @@ export function keyRoutes(app: ServiceApp) {
           });
           return json(created, 201);
         },
-      },
+      ),
     }),
     "/api/v1/keys/:id": endpoint(app, {
       DELETE: {

@@ -1,10 +1,8 @@
 import { NotFoundError, ValidationError } from "../../errors/index.ts";
 import type { Repositories } from "../../repositories/index.ts";
 import { endpoint } from "../endpoint.ts";
-import { notFound } from "../http-error.ts";
 import { json } from "../json.ts";
-import { readJsonBody } from "../read-body.ts";
-import { parseOrThrow, queryObject } from "../schemas/parse.ts";
+import { bodyRoute, itemRoute, listRoute } from "../route-shapes.ts";
 import * as out from "../schemas/responses.ts";
 import { checkPattern, signatureCreate, signatureListQuery, signatureUpdate } from "../schemas/signature.ts";
 import type { ServiceApp } from "../service-app.ts";
@@ -23,29 +21,25 @@ async function checkCampaign(repos: Repositories, campaignId: string | null | un
 export function signatureRoutes(app: ServiceApp) {
   return {
     "/api/v1/signatures": endpoint(app, {
-      GET: {
-        permission: "signatures:read",
-        doc: {
+      GET: listRoute(
+        "signatures:read",
+        {
           summary: "List detection signatures",
           query: signatureListQuery,
           responses: { 200: { description: "Signatures", schema: out.signatureListOut } },
         },
-        async handle({ url }) {
-          const query = parseOrThrow(signatureListQuery, queryObject(url), "query");
-          const signatures = await app.listRepos.signatures.list(query);
-          return json({ signatures, count: signatures.length });
-        },
-      },
-      POST: {
-        permission: "signatures:write",
-        doc: {
+        "signatures",
+        (query) => app.listRepos.signatures.list(query),
+      ),
+      POST: bodyRoute(
+        "signatures:write",
+        {
           summary: "Create a signature (audited)",
           body: signatureCreate,
           responses: { 201: { description: "The signature as stored", schema: out.signatureOut } },
           errors: [409, 413, 415],
         },
-        async handle(rc) {
-          const input = parseOrThrow(signatureCreate, await readJsonBody(rc.req));
+        async (input, rc) => {
           const created = await app.change(rc, async (repos) => {
             await checkCampaign(repos, input.campaign_id);
             const signature = await repos.signatures.create(input);
@@ -61,34 +55,24 @@ export function signatureRoutes(app: ServiceApp) {
           });
           return json(created, 201, { location: `/api/v1/signatures/${encodeURIComponent(created.id)}` });
         },
-      },
+      ),
     }),
     "/api/v1/signatures/:id": endpoint(app, {
-      GET: {
-        permission: "signatures:read",
-        doc: {
-          summary: "One signature",
-          responses: { 200: { description: "The signature", schema: out.signatureOut } },
-          errors: [404],
-        },
-        async handle({ params }) {
-          const id = params.id ?? "";
-          const signature = await app.repos.signatures.get(id);
-          if (signature === null) throw notFound(`Signature ${id} not found.`);
-          return json(signature);
-        },
-      },
-      PUT: {
-        permission: "signatures:write",
-        doc: {
+      GET: itemRoute("signatures:read", "Signature", {
+        summary: "One signature",
+        schema: out.signatureOut,
+        get: (id) => app.repos.signatures.get(id),
+      }),
+      PUT: bodyRoute(
+        "signatures:write",
+        {
           summary: "Change some of a signature's fields (audited)",
           body: signatureUpdate,
           responses: { 200: { description: "The signature after the change", schema: out.signatureOut } },
           errors: [404, 413, 415],
         },
-        async handle(rc) {
+        async (changes, rc) => {
           const id = rc.params.id ?? "";
-          const changes = parseOrThrow(signatureUpdate, await readJsonBody(rc.req));
           const updated = await app.change(rc, async (repos) => {
             const current = await repos.signatures.get(id);
             if (current === null) throw new NotFoundError(`Signature ${id} not found.`);
@@ -112,7 +96,7 @@ export function signatureRoutes(app: ServiceApp) {
           });
           return json(updated);
         },
-      },
+      ),
       DELETE: {
         permission: "signatures:write",
         doc: {

@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { endpoint } from "../endpoint.ts";
-import { notFound } from "../http-error.ts";
-import { json } from "../json.ts";
-import { parseOrThrow, queryObject } from "../schemas/parse.ts";
+import { itemRoute, listRoute } from "../route-shapes.ts";
 import * as out from "../schemas/responses.ts";
 import type { ServiceApp } from "../service-app.ts";
 
@@ -16,51 +14,30 @@ const campaignListQuery = z.strictObject({
 export function threatIntelRoutes(app: ServiceApp) {
   return {
     "/api/v1/campaigns": endpoint(app, {
-      GET: {
-        permission: "campaigns:read",
-        doc: {
+      GET: listRoute(
+        "campaigns:read",
+        {
           summary: "List threat campaigns",
           query: campaignListQuery,
           responses: { 200: { description: "Campaigns", schema: out.campaignListOut } },
         },
-        async handle({ url }) {
-          const query = parseOrThrow(campaignListQuery, queryObject(url), "query");
-          const campaigns = await app.listRepos.campaigns.list(query);
-          return json({ campaigns, count: campaigns.length });
-        },
-      },
+        "campaigns",
+        (query) => app.listRepos.campaigns.list(query),
+      ),
     }),
     "/api/v1/campaigns/:id": endpoint(app, {
-      GET: {
-        permission: "campaigns:read",
-        doc: {
-          summary: "One campaign with its signatures",
-          responses: { 200: { description: "The campaign", schema: out.campaignWithSignaturesOut } },
-          errors: [404],
-        },
-        async handle({ params }) {
-          const id = params.id ?? "";
-          const campaign = await app.repos.campaigns.getWithSignatures(id);
-          if (campaign === null) throw notFound(`Campaign ${id} not found.`);
-          return json(campaign);
-        },
-      },
+      GET: itemRoute("campaigns:read", "Campaign", {
+        summary: "One campaign with its signatures",
+        schema: out.campaignWithSignaturesOut,
+        get: (id) => app.repos.campaigns.getWithSignatures(id),
+      }),
     }),
     "/api/v1/publishers/:id": endpoint(app, {
-      GET: {
-        permission: "publishers:read",
-        doc: {
-          summary: "One skill publisher",
-          responses: { 200: { description: "The publisher", schema: out.publisherOut } },
-          errors: [404],
-        },
-        async handle({ params }) {
-          const id = params.id ?? "";
-          const publisher = await app.repos.publishers.get(id);
-          if (publisher === null) throw notFound(`Publisher ${id} not found.`);
-          return json(publisher);
-        },
-      },
+      GET: itemRoute("publishers:read", "Publisher", {
+        summary: "One skill publisher",
+        schema: out.publisherOut,
+        get: (id) => app.repos.publishers.get(id),
+      }),
     }),
   };
 }

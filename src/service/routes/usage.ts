@@ -1,6 +1,5 @@
 import { endpoint } from "../endpoint.ts";
-import { json } from "../json.ts";
-import { parseOrThrow, queryObject } from "../schemas/parse.ts";
+import { queryRoute } from "../route-shapes.ts";
 import * as out from "../schemas/responses.ts";
 import { usageQuery, usageWindow } from "../schemas/usage.ts";
 import type { ServiceApp } from "../service-app.ts";
@@ -8,15 +7,14 @@ import type { ServiceApp } from "../service-app.ts";
 export function usageRoutes(app: ServiceApp) {
   return {
     "/api/v1/usage": endpoint(app, {
-      GET: {
-        permission: "usage:read",
-        doc: {
+      GET: queryRoute(
+        "usage:read",
+        {
           summary: "Request counts by key, endpoint, method and status over a time window",
           query: usageQuery,
           responses: { 200: { description: "Counts, largest groups first", schema: out.usageOut } },
         },
-        async handle({ url }) {
-          const query = parseOrThrow(usageQuery, queryObject(url), "query");
+        async (query) => {
           const { from, to } = usageWindow(query);
           // Counts still in this process's buffer belong to the window too.
           await app.usage.flush();
@@ -27,15 +25,15 @@ export function usageRoutes(app: ServiceApp) {
             endpoint: query.endpoint,
             limit: query.limit,
           });
-          return json({
+          return {
             from: from.toISOString(),
             to: to.toISOString(),
             total_requests: summary.total_requests,
             groups: summary.groups,
             count: summary.groups.length,
-          });
+          };
         },
-      },
+      ),
     }),
   };
 }
