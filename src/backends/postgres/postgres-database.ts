@@ -17,7 +17,7 @@ import {
   type ResolvedPostgresOptions,
 } from "./pool-options.ts";
 import { runReservedTransaction } from "./reserved-transaction.ts";
-import { mayRetry, retryDelayMs } from "./retry-policy.ts";
+import { isDuplicateKey, mayRetry, retryDelayMs } from "./retry-policy.ts";
 import { PostgresSession } from "./session.ts";
 import {
   type ProbeConnection,
@@ -256,7 +256,7 @@ export class PostgresDatabase extends PostgresSession {
   protected run(text: string, values: unknown[], options: DriverQueryOptions): Promise<DriverResult> {
     // The first attempt is a plain promise chain: the retry machinery only exists once a
     // statement has failed on a dead connection.
-    return this.#attempt(text, values, options, 0, performance.now());
+    return this.#attempt(text, values, options, 0, performance.now(), undefined);
   }
 
   #attempt(
@@ -265,6 +265,7 @@ export class PostgresDatabase extends PostgresSession {
     options: DriverQueryOptions,
     attempt: number,
     startedAt: number,
+    lost: unknown,
   ): Promise<DriverResult> {
     if (this.#closing) return Promise.reject(closedError());
     const timeoutMs = this.#ownTimeoutMs;
@@ -275,9 +276,14 @@ export class PostgresDatabase extends PostgresSession {
           : withStatementDeadline(pool.unsafe(text, values, options), timeoutMs),
       )
       .catch(async (error: unknown) => {
+        // A retried write that now meets its own row: the attempt whose connection was lost did
+        // commit (its reply was lost with the socket). Reporting a conflict would tell the caller
+        // the write was refused; the truth is that its outcome was unknown, so the lost
+        // connection's error is what it gets (the fault suite saw such 409s after restarts).
+        if (lost !== undefined && isDuplicateKey(error)) throw lost;
         if (this.#closing || !mayRetry(error, attempt, startedAt)) throw error;
         await Bun.sleep(retryDelayMs(attempt));
-        return this.#attempt(text, values, options, attempt + 1, startedAt);
+        return this.#attempt(text, values, options, attempt + 1, startedAt, lost ?? error);
       });
   }
 

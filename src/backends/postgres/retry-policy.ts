@@ -53,3 +53,8 @@ export function isSafeToRetry(error: unknown): boolean {
 export function retryDelayMs(attempt: number): number {
   return 10 * 2 ** attempt;
 }
+
+/** A duplicate key (SQLSTATE 23505), as the driver reports it before it is wrapped. */
+export function isDuplicateKey(error: unknown): boolean {
+  return driverCodeOf(error) === "23505";
+}
