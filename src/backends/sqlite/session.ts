@@ -11,10 +11,12 @@ import type {
 } from "../database-backend.ts";
 import { DatabaseBackend } from "../database-backend.ts";
 import { prepareBatch, prepareQuery } from "../prepare-query.ts";
-import type { SqliteConnection } from "./connection.ts";
+import type { CachedStatement, SqliteConnection } from "./connection.ts";
 import { insertSqliteRowSets, insertSqliteRows } from "./insert-rows.ts";
 import { PromiseMutex } from "./promise-mutex.ts";
-import { bindableAsIs, type SqliteValue, toSqliteValues } from "./values.ts";
+import { bindableAsIs, bindsAsIs, type SqliteValue, toSqliteValues } from "./values.ts";
+
+const NO_VALUES: readonly SqliteValue[] = Object.freeze([]);
 
 const CAPABILITIES: BackendCapabilities = Object.freeze({
   byteOrder: "COLLATE BINARY",
@@ -86,10 +88,30 @@ export class SqliteSession extends DatabaseBackend {
   }
 
   fetchOne<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T | null> {
+    const cached = this.#readyToRead(query, params);
+    if (cached !== undefined) {
+      try {
+        return Promise.resolve(
+          this.connection.getOf(cached, (params ?? NO_VALUES) as readonly SqliteValue[]) as T | null,
+        );
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return this.#read(query, params, false) as Promise<T | null>;
   }
 
   fetchAll<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T[]> {
+    const cached = this.#readyToRead(query, params);
+    if (cached !== undefined) {
+      try {
+        return Promise.resolve(
+          this.connection.allOf(cached, (params ?? NO_VALUES) as readonly SqliteValue[]) as T[],
+        );
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return this.#read(query, params, true) as Promise<T[]>;
   }
 
@@ -223,6 +245,24 @@ export class SqliteSession extends DatabaseBackend {
   }
 
   /*
+   * The fast path of a read sent again (repositories send the same few texts over and over):
+   * the statement of this exact text is cached and its `?` markers were counted when it first
+   * passed prepareQuery, so checking the count and the values' kinds here is all prepareQuery
+   * would do, and values the driver binds as they are need no copy since the read runs now.
+   * Anything else (a sql-tag query, a first call, a value to convert or refuse, a busy
+   * connection) answers undefined and takes #read, which reports errors as before.
+   */
+  #readyToRead(query: QueryInput, params: readonly SqlParam[] | undefined): CachedStatement | undefined {
+    if (typeof query !== "string" || !this.mutex.idle || this.#unusable !== undefined) return undefined;
+    const cached = this.connection.cachedStatement(query);
+    if (cached === undefined) return undefined;
+    const values = params ?? NO_VALUES;
+    return Array.isArray(values) && values.length === cached.markers && bindsAsIs(values)
+      ? cached
+      : undefined;
+  }
+
+  /*
    * Reads skip the closures of #statement: while the connection is idle (the common case) the
    * read runs at once, as the mutex would run it, for a third of the layer's cost per call.
    */
@@ -240,7 +280,12 @@ export class SqliteSession extends DatabaseBackend {
         this.#assertUsable();
         // Bound before this call returns, so the caller's array needs no copy when it binds as is.
         values = bindableAsIs(prepared.values) ? prepared.values : toSqliteValues(prepared.values);
-        return Promise.resolve(all ? this.connection.all(text, values) : this.connection.get(text, values));
+        const cached = this.connection.statement(text);
+        // The text passed the marker count with these values: the next call can skip the scan.
+        if (typeof query === "string") cached.markers = values.length;
+        return Promise.resolve(
+          all ? this.connection.allOf(cached, values) : this.connection.getOf(cached, values),
+        );
       }
       values = toSqliteValues(prepared.values);
     } catch (error) {

@@ -34,6 +34,25 @@ export function bindableAsIs(values: readonly SqlParam[]): values is readonly Sq
   return true;
 }
 
+/**
+ * Whether every value is one checkParams accepts AND the driver binds unchanged: text, null,
+ * bytes, a number that is neither NaN nor an integer beyond ±(2^53 - 1). One pass instead of
+ * checkParams followed by bindableAsIs; anything else takes the full checks (and their errors).
+ */
+export function bindsAsIs(values: readonly unknown[]): values is readonly SqliteValue[] {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === "string" || v === null) continue;
+    if (typeof v === "number") {
+      if (Number.isNaN(v) || (Number.isInteger(v) && !Number.isSafeInteger(v))) return false;
+      continue;
+    }
+    if (v instanceof Uint8Array) continue;
+    return false;
+  }
+  return true;
+}
+
 function toSqliteValue(value: SqlParam, index: number): SqliteValue {
   switch (typeof value) {
     case "boolean":
