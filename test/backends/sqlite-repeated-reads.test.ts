@@ -87,3 +87,11 @@ test("a repeated read inside a transaction sees the transaction's own writes", a
     .catch(() => {});
   expect(await db.fetchOne(ONE, [1])).toEqual({ id: 1, v: 7, s: "a" });
 });
+
+test("values go to the driver as one array: bytes, several values, none", async () => {
+  for (let k = 0; k < 2; k++) {
+    expect(await db.fetchOne("SELECT length(?) AS n", [new Uint8Array([1, 2, 3])])).toEqual({ n: 3 });
+    expect(await db.fetchOne("SELECT ? AS a, ? AS b", ["x", null])).toEqual({ a: "x", b: null });
+    expect(await db.fetchAll("SELECT id FROM t ORDER BY id")).toEqual([{ id: 1 }, { id: 2 }]);
+  }
+});

@@ -25,6 +25,19 @@ export interface CheckpointResult {
 
 type AnyStatement = Statement<Row, SqliteValue[]>;
 
+/** A statement's reads given all their values as one array, which bun:sqlite binds element by element. */
+interface ArrayBound {
+  get(values: readonly SqliteValue[]): Row | null;
+  all(values: readonly SqliteValue[]): Row[];
+}
+
+/*
+ * Reads pass their values as one array argument instead of spreading them: a spread of an array
+ * that came from the caller copies it into an arguments list on every call (measured on the
+ * bench's fetchOne of a scan: ~160 ns, 3% of the call).
+ */
+const bound = (statement: AnyStatement): ArrayBound => statement as unknown as ArrayBound;
+
 /** A compiled statement and what is known about it, kept in the connection's cache. */
 export interface CachedStatement {
   readonly statement: AnyStatement;
@@ -205,11 +218,11 @@ export class SqliteConnection {
     try {
       const statement = cached.statement;
       if (cached.readonly) {
-        const rows = statement.all(...values);
+        const rows = bound(statement).all(values);
         const unsafe = cached.unsafe;
         if (unsafe === NEVER_UNSAFE || !rows.some(unsafe)) return rows;
       }
-      return this.#withBigints(statement, () => statement.all(...values).map(fromSqliteRow));
+      return this.#withBigints(statement, () => bound(statement).all(values).map(fromSqliteRow));
     } catch (error) {
       throw wrapSqliteError(error);
     }
@@ -220,7 +233,7 @@ export class SqliteConnection {
     try {
       const statement = cached.statement;
       if (cached.readonly) {
-        const row = statement.get(...values);
+        const row = bound(statement).get(values);
         if (row === null || row === undefined) return null;
         if (!cached.unsafe(row)) return row;
       }
@@ -228,7 +241,7 @@ export class SqliteConnection {
       statement.safeIntegers(true);
       let row: Row | null | undefined;
       try {
-        row = statement.get(...values);
+        row = bound(statement).get(values);
       } finally {
         statement.safeIntegers(false);
       }
