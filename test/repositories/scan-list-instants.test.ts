@@ -4,18 +4,31 @@
  * form the column's text takes (whole seconds, a fraction with its trailing zeros dropped,
  * microseconds from another writer's NOW()), and the order must stay the column's own.
  */
-import { expect, test } from "bun:test";
+import { beforeAll, expect, test } from "bun:test";
 import { createRepositories } from "../../src/repositories/index.ts";
-import { describePostgres } from "../support/postgres.ts";
+import { adminClient, describePostgres } from "../support/postgres.ts";
 import { scan } from "./fixtures.ts";
 import { ISO_UTC, openPostgres, uid } from "./harness.ts";
 
 describePostgres("scan lists read created_at as text on PostgreSQL", (testDb) => {
+  beforeAll(async () => {
+    // A database whose own DateStyle is not ISO: timestamps as text would read "06/05/2031 …".
+    const admin = adminClient();
+    try {
+      await admin.unsafe(`ALTER DATABASE "${testDb().name}" SET datestyle TO 'SQL, DMY'`);
+    } finally {
+      await admin.end({ timeout: 2 });
+    }
+  });
+
   test("every text form reads back as the instant get() gives, newest first", async () => {
     const db = await openPostgres(testDb().url);
     try {
       const repos = createRepositories(db);
       expect(db.capabilities.instantText?.("created_at")).toBe("created_at::text");
+      expect(await db.fetchOne("SELECT current_setting('DateStyle') AS style")).toEqual({
+        style: "ISO, MDY",
+      });
       const base = uid("list-instant");
       // Stored texts "…:05", "…:04.5", "…:03.12", "…:02.123", "…:01.1234", "…:00.123456".
       const stamps = [
