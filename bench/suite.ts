@@ -69,6 +69,36 @@ export interface SuiteInput {
   log: (line: string) => void;
 }
 
+/*
+ * Each call workload of a round (W1, W2, W3, W5) runs in this many slices, every contender
+ * doing its share of a slice in turn (the order rotating per slice) and its time summed over the
+ * slices. One contender's whole share took seconds, long enough for the shared machine's load to
+ * change between two sides of a round (W1 per-round ours/raw ratios spread 0.54-3.03 in one
+ * run); slices put the sides of a ratio within a fraction of a second of each other.
+ */
+export const SLICES = 10;
+
+/** `items` cut into `n` consecutive parts of near-equal length (none empty unless items is). */
+export function slicesOf<T>(items: readonly T[], n: number): T[][] {
+  const parts = Math.max(1, Math.min(n, items.length));
+  const out: T[][] = [];
+  for (let k = 0; k < parts; k++) {
+    out.push(
+      items.slice(Math.floor((k * items.length) / parts), Math.floor(((k + 1) * items.length) / parts)),
+    );
+  }
+  return out;
+}
+
+/** `total` split into `n` near-equal positive counts. */
+export function countsOf(total: number, n: number): number[] {
+  const parts = Math.max(1, Math.min(n, total));
+  return Array.from(
+    { length: parts },
+    (_, k) => Math.floor(((k + 1) * total) / parts) - Math.floor((k * total) / parts),
+  );
+}
+
 /** `all` rotated left by `by`: who goes first moves one place each round. */
 export function rotated<T>(all: readonly T[], by: number): T[] {
   const k = ((by % all.length) + all.length) % all.length;
@@ -152,26 +182,52 @@ export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
 
     for (const c of all) await c.reset();
 
-    for (const c of order) keep("W1", c, null, w1.length, await timed(() => c.recordScans(w1)));
+    /**
+     * Runs `parts` in turn, every contender (and variant) doing part k before any does part k+1,
+     * the order rotating per part; records each one's summed time and returns what each counted.
+     */
+    const sliced = async <P>(
+      id: WorkloadId,
+      parts: readonly P[],
+      work: number,
+      ways: (c: Contender) => readonly (readonly [string | null, (part: P) => Promise<unknown>])[],
+    ): Promise<[string, number][]> => {
+      const seconds = new Map<string, { c: Contender; variant: string | null; s: number; n: number }>();
+      for (let k = 0; k < parts.length; k++) {
+        for (const c of rotated(order, k)) {
+          for (const [variant, run] of ways(c)) {
+            const key = who(c, variant);
+            const entry = seconds.get(key) ?? { c, variant, s: 0, n: 0 };
+            seconds.set(key, entry);
+            entry.s += await timed(async () => {
+              const n = await run(parts[k] as P);
+              if (typeof n === "number") entry.n += n;
+            });
+          }
+        }
+      }
+      const counted: [string, number][] = [];
+      for (const [key, e] of seconds) {
+        keep(id, e.c, e.variant, work, e.s);
+        counted.push([key, e.n]);
+      }
+      return counted;
+    };
+
+    await sliced("W1", slicesOf(w1, SLICES), w1.length, (c) => [[null, (part) => c.recordScans(part)]]);
     for (const c of all) await c.analyze();
 
-    const read2: [string, number][] = [];
-    for (const c of order) {
-      for (const [variant, run] of Object.entries(c.getVariants)) {
-        let n = 0;
-        keep("W2", c, variant, w2.length, await timed(async () => (n = await run(w2))));
-        read2.push([who(c, variant), n]);
-      }
-    }
-    agree("W2 findings read", read2);
+    agree(
+      "W2 findings read",
+      await sliced("W2", slicesOf(w2, SLICES), w2.length, (c) => Object.entries(c.getVariants)),
+    );
 
-    const read3: [string, number][] = [];
-    for (const c of order) {
-      let n = 0;
-      keep("W3", c, null, w3, await timed(async () => (n = await c.listRecent(w3, counts.w3Limit))));
-      read3.push([who(c, null), n]);
-    }
-    agree("W3 rows read", read3);
+    agree(
+      "W3 rows read",
+      await sliced("W3", countsOf(w3, SLICES), w3, (c) => [
+        [null, (times) => c.listRecent(times, counts.w3Limit)],
+      ]),
+    );
 
     // Every bulk way must have stored all its rows (counted untimed, before they are cleared).
     const stored4: [string, number][] = [];
@@ -184,14 +240,13 @@ export async function runSuite(input: SuiteInput): Promise<SuiteResult> {
     }
     agree("findings stored after W4", stored4);
 
-    for (const c of order) {
-      if (c.appendUsage) keep("W5", c, null, w5.length, await timed(() => c.appendUsage!(w5)));
-    }
+    await sliced("W5", slicesOf(w5, SLICES), w5.length, (c) =>
+      c.appendUsage ? [[null, (part) => c.appendUsage!(part)]] : [],
+    );
     if (concurrent) {
-      for (const c of order) {
-        if (!c.appendUsageConcurrent) continue;
-        keep("W5c", c, null, w5.length, await timed(() => c.appendUsageConcurrent!(w5, counts.w5Workers)));
-      }
+      await sliced("W5c", slicesOf(w5, SLICES), w5.length, (c) =>
+        c.appendUsageConcurrent ? [[null, (part) => c.appendUsageConcurrent!(part, counts.w5Workers)]] : [],
+      );
     }
 
     if (!warming) {

@@ -70,6 +70,12 @@ export function scaleReads(db: DatabaseBackend, size: number, calls: number): Sc
       run: () => pageRows(repos.scans.listPage({ verdict: "CLEAN", status: "failed", limit: 50 })),
     },
     {
+      id: "list-verdict-severity",
+      route: "GET /scans?verdict=CLEAN&severity=critical",
+      calls,
+      run: () => pageRows(repos.scans.listPage({ verdict: "CLEAN", severity: "critical", limit: 50 })),
+    },
+    {
       id: "list-severity",
       route: "GET /scans?severity=critical",
       calls,
@@ -103,15 +109,16 @@ export function scaleReads(db: DatabaseBackend, size: number, calls: number): Sc
     },
     {
       id: "audit",
-      route: "GET /audit (newest 50)",
+      route: "GET /audit (newest 50, capped total)",
       calls,
-      run: () => rows(repos.auditLog.query({ limit: 50 })),
+      run: async () => (await repos.auditLog.queryPage({ limit: 50 })).entries.length,
     },
     {
       id: "audit-type",
       route: "GET /audit?event_type=key_revoked (1%)",
       calls,
-      run: () => rows(repos.auditLog.query({ event_type: "key_revoked", limit: 50 })),
+      run: async () =>
+        (await repos.auditLog.queryPage({ event_type: "key_revoked", limit: 50 })).entries.length,
     },
     {
       id: "usage-summary",

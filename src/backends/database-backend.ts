@@ -65,6 +65,13 @@ export interface BackendCapabilities {
   readonly jsonRowsArray: ((alias: string, orderBy: string) => string) | null;
   /** Whether `poolStats` describes a pool of connections (health reports it then). */
   readonly pooled: boolean;
+  /**
+   * An SQL expression reading the timestamp column `column` as its stored text
+   * (`YYYY-MM-DD HH:MM:SS[.ffffff]`, UTC by the schema's convention), for hot lists whose rows the
+   * repositories turn into ISO text anyway: the driver then builds no Date per row only for it to
+   * be formatted again. Absent where the column already comes back as that text (SQLite).
+   */
+  readonly instantText?: (column: string) => string;
 }
 
 export interface ChangeWatch {

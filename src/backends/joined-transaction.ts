@@ -1,12 +1,5 @@
 import type { SqlParam } from "../sql/index.ts";
-import type {
-  BackendCapabilities,
-  ExecuteResult,
-  PoolStats,
-  QueryInput,
-  Row,
-  RowSet,
-} from "./database-backend.ts";
+import type { ExecuteResult, PoolStats, QueryInput, Row, RowSet } from "./database-backend.ts";
 import { DatabaseBackend } from "./database-backend.ts";
 
 /**
@@ -28,7 +21,7 @@ export class JoinedTransaction extends DatabaseBackend {
     return this.#tx.backendName;
   }
 
-  get capabilities(): BackendCapabilities {
+  get capabilities(): DatabaseBackend["capabilities"] {
     return this.#tx.capabilities;
   }
 

@@ -24,10 +24,12 @@ export function instantOut(value: unknown): Instant {
     if (n === 19 && value.charCodeAt(10) === 32) return `${value.slice(0, 10)}T${value.slice(11)}.000Z`;
     if (n === 23 && value.charCodeAt(10) === 32) return `${value.slice(0, 10)}T${value.slice(11)}Z`;
     if (n === 24 && value.charCodeAt(10) === 84 && value.charCodeAt(23) === 90) return value;
-    // PostgreSQL's JSON rendering of TIMESTAMP: zone-less, 'T', 0-6 fraction digits.
-    if (n >= 19 && n <= 26 && value.charCodeAt(10) === 84 && isBareFraction(value)) {
+    // PostgreSQL's text of TIMESTAMP (`::text`: ' ') and its JSON rendering ('T'): zone-less,
+    // 0-6 fraction digits (trailing zeros dropped), UTC by the schema's convention.
+    const sep = value.charCodeAt(10);
+    if (n >= 19 && n <= 26 && (sep === 84 || sep === 32) && isBareFraction(value)) {
       const fraction = n > 20 ? value.slice(20, 23).padEnd(3, "0") : "000";
-      return `${value.slice(0, 19)}.${fraction}Z`;
+      return `${value.slice(0, 10)}T${value.slice(11, 19)}.${fraction}Z`;
     }
     return parseLooseInstant(value).toISOString();
   }

@@ -1,8 +1,8 @@
-import type { DatabaseBackend, RowSet } from "../backends/index.ts";
+import type { BackendCapabilities, DatabaseBackend, RowSet } from "../backends/index.ts";
 import { NotFoundError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
 import { AUDIT_COLUMNS, auditRecord, type NewAuditEntry } from "./audit-log-repository.ts";
-import { byteOrder, perBackend, template } from "./backend-fragments.ts";
+import { perBackend, template } from "./backend-fragments.ts";
 import {
   integerOrNull,
   jsonArrayIn,
@@ -46,9 +46,32 @@ export interface ScanListOptions extends PageOptions, ScanFilter {}
 
 const byFetchedAtThenId = compareByInstantThenId("fetched_at");
 
-const RECENT = perBackend((c) =>
-  template(`SELECT * FROM scans ORDER BY created_at DESC, id ${c.byteOrder} DESC LIMIT ? OFFSET ?`),
-);
+/**
+ * What a list of scans reads: every column, created_at as text where the backend can hand it out
+ * so (`instantText`: PostgreSQL then builds no Date per row that scanOut would only format back
+ * into a string). The select list then names a `created_at` that is text, so ORDER BY names the
+ * table's column (a bare name there would mean the output column: a sort of text, no index).
+ */
+function scanList(c: BackendCapabilities): { columns: string; order: string } {
+  const instantText = c.instantText;
+  if (instantText === undefined) return { columns: "*", order: `created_at DESC, id ${c.byteOrder} DESC` };
+  return {
+    columns: SCAN_COLUMNS.map((col) =>
+      col === "created_at" ? `${instantText("scans.created_at")} AS created_at` : col,
+    ).join(", "),
+    order: `scans.created_at DESC, id ${c.byteOrder} DESC`,
+  };
+}
+
+const SCAN_LIST = perBackend((c) => {
+  const list = scanList(c);
+  return { columns: sql.unsafe(list.columns), order: sql.unsafe(list.order) };
+});
+
+const RECENT = perBackend((c) => {
+  const list = scanList(c);
+  return template(`SELECT ${list.columns} FROM scans ORDER BY ${list.order} LIMIT ? OFFSET ?`);
+});
 
 export interface SaveScanOptions {
   /**
@@ -125,7 +148,7 @@ export class ScanRepository {
       scanFilterSql(options).length === 0
         ? await this.db.fetchAll(RECENT(this.db)([limit, offset]))
         : await this.db.fetchAll(
-            sql`SELECT * FROM scans${this.filter(options)} ORDER BY created_at DESC, id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
+            sql`SELECT ${SCAN_LIST(this.db).columns} FROM scans${this.filter(options)} ORDER BY ${SCAN_LIST(this.db).order} LIMIT ${limit} OFFSET ${offset}`,
           );
     return rows.map(scanOut);
   }

@@ -19,206 +19,88 @@ export interface CatalogTable {
   columns: readonly (readonly [string, ColumnKind])[];
 }
 
-const t = "text";
-const i = "int";
-const r = "real";
-const f = "flag";
-const at = "instant";
+/*
+ * Columns are written `name` (text) or `name:kind`, in the table's own column order: one line of
+ * text per table keeps the list readable beside the migrations it mirrors.
+ */
+function table(name: string, key: string, identity: boolean, spec: string): CatalogTable {
+  const columns = spec
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((entry): readonly [string, ColumnKind] => {
+      const [column = "", kind = "text"] = entry.split(":");
+      if (!KINDS.has(kind)) throw new Error(`table-catalog: ${name}.${column} has an unknown kind ${kind}`);
+      return [column, kind as ColumnKind];
+    });
+  return { name, key, identity, columns };
+}
+
+const KINDS: ReadonlySet<string> = new Set(["text", "int", "real", "flag", "instant"]);
 
 export const TABLE_CATALOG: readonly CatalogTable[] = [
-  {
-    name: "campaigns",
-    key: "id",
-    identity: false,
-    columns: [
-      ["id", t],
-      ["name", t],
-      ["description", t],
-      ["first_seen", t],
-      ["last_seen", t],
-      ["attributed_to", t],
-      ["iocs", t],
-      ["total_skills_affected", i],
-      ["status", t],
-      ["created_at", at],
-      ["updated_at", at],
-    ],
-  },
-  {
-    name: "signatures",
-    key: "id",
-    identity: false,
-    columns: [
-      ["id", t],
-      ["name", t],
-      ["description", t],
-      ["severity", t],
-      ["category", t],
-      ["pattern_type", t],
-      ["pattern_value", t],
-      ["ioc_type", t],
-      ["campaign_id", t],
-      ["source", t],
-      ["enabled", f],
-      ["created_at", at],
-      ["updated_at", at],
-    ],
-  },
-  {
-    name: "publishers",
-    key: "id",
-    identity: false,
-    columns: [
-      ["id", t],
-      ["display_name", t],
-      ["first_seen", t],
-      ["last_seen", t],
-      ["total_skills", i],
-      ["malicious_skills", i],
-      ["reputation_score", r],
-      ["is_known_threat_actor", f],
-      ["campaigns", t],
-      ["notes", t],
-      ["created_at", at],
-      ["updated_at", at],
-    ],
-  },
-  {
-    name: "scans",
-    key: "id",
-    identity: false,
-    columns: [
-      ["id", t],
-      ["target", t],
-      ["skill_name", t],
-      ["skill_author", t],
-      ["skill_sha256", t],
-      ["status", t],
-      ["risk_score", i],
-      ["overall_severity", t],
-      ["verdict", t],
-      ["layers_executed", t],
-      ["errors", t],
-      ["started_at", t],
-      ["completed_at", t],
-      ["duration_ms", i],
-      ["created_at", at],
-    ],
-  },
-  {
-    name: "findings",
-    key: "id",
-    identity: false,
-    columns: [
-      ["id", t],
-      ["scan_id", t],
-      ["rule_id", t],
-      ["title", t],
-      ["description", t],
-      ["severity", t],
-      ["confidence", r],
-      ["category", t],
-      ["detector_layer", t],
-      ["line_start", i],
-      ["line_end", i],
-      ["snippet", t],
-      ["evidence", t],
-      ["ioc_values", t],
-      ["remediation", t],
-      ["detected_at", at],
-    ],
-  },
-  {
-    name: "url_analysis",
-    key: "id",
-    identity: false,
-    columns: [
-      ["id", t],
-      ["scan_id", t],
-      ["url", t],
-      ["final_url", t],
-      ["status_code", i],
-      ["content_type", t],
-      ["redirect_chain", t],
-      ["is_malicious", f],
-      ["risk_indicators", t],
-      ["domain_reputation", r],
-      ["fetched_at", at],
-    ],
-  },
-  {
-    name: "api_usage",
-    key: "id",
-    identity: true,
-    columns: [
-      ["id", i],
-      ["api_key", t],
-      ["endpoint", t],
-      ["method", t],
-      ["status_code", i],
-      ["timestamp", at],
-    ],
-  },
-  {
-    name: "audit_log",
-    key: "event_id",
-    identity: false,
-    columns: [
-      ["event_id", t],
-      ["timestamp", at],
-      ["event_type", t],
-      ["actor", t],
-      ["resource_type", t],
-      ["resource_id", t],
-      ["action", t],
-      ["details", t],
-      ["ip_address", t],
-    ],
-  },
-  {
-    name: "api_keys",
-    key: "id",
-    identity: false,
-    columns: [
-      ["id", t],
-      ["key_hash", t],
-      ["name", t],
-      ["role", t],
-      ["created_at", at],
-      ["last_used", at],
-      ["is_active", f],
-    ],
-  },
-  {
-    name: "scheduled_jobs",
-    key: "id",
-    identity: false,
-    columns: [
-      ["id", t],
-      ["name", t],
-      ["target_path", t],
-      ["schedule", t],
-      ["layers", t],
-      ["enabled", f],
-      ["last_run", at],
-      ["next_run", at],
-      ["created_at", at],
-    ],
-  },
-  {
-    name: "job_runs",
-    key: "id",
-    identity: false,
-    columns: [
-      ["id", t],
-      ["job_id", t],
-      ["scan_id", t],
-      ["status", t],
-      ["verdict", t],
-      ["risk_score", i],
-      ["error", t],
-      ["started_at", at],
-      ["completed_at", at],
-    ],
-  },
+  table(
+    "campaigns",
+    "id",
+    false,
+    "id name description first_seen last_seen attributed_to iocs total_skills_affected:int " +
+      "status created_at:instant updated_at:instant",
+  ),
+  table(
+    "signatures",
+    "id",
+    false,
+    "id name description severity category pattern_type pattern_value ioc_type campaign_id " +
+      "source enabled:flag created_at:instant updated_at:instant",
+  ),
+  table(
+    "publishers",
+    "id",
+    false,
+    "id display_name first_seen last_seen total_skills:int malicious_skills:int " +
+      "reputation_score:real is_known_threat_actor:flag campaigns notes created_at:instant " +
+      "updated_at:instant",
+  ),
+  table(
+    "scans",
+    "id",
+    false,
+    "id target skill_name skill_author skill_sha256 status risk_score:int overall_severity " +
+      "verdict layers_executed errors started_at completed_at duration_ms:int " +
+      "created_at:instant",
+  ),
+  table(
+    "findings",
+    "id",
+    false,
+    "id scan_id rule_id title description severity confidence:real category detector_layer " +
+      "line_start:int line_end:int snippet evidence ioc_values remediation detected_at:instant",
+  ),
+  table(
+    "url_analysis",
+    "id",
+    false,
+    "id scan_id url final_url status_code:int content_type redirect_chain is_malicious:flag " +
+      "risk_indicators domain_reputation:real fetched_at:instant",
+  ),
+  table("api_usage", "id", true, "id:int api_key endpoint method status_code:int timestamp:instant"),
+  table(
+    "audit_log",
+    "event_id",
+    false,
+    "event_id timestamp:instant event_type actor resource_type resource_id action details " + "ip_address",
+  ),
+  table("api_keys", "id", false, "id key_hash name role created_at:instant last_used:instant is_active:flag"),
+  table(
+    "scheduled_jobs",
+    "id",
+    false,
+    "id name target_path schedule layers enabled:flag last_run:instant next_run:instant " +
+      "created_at:instant",
+  ),
+  table(
+    "job_runs",
+    "id",
+    false,
+    "id job_id scan_id status verdict risk_score:int error started_at:instant " + "completed_at:instant",
+  ),
 ];

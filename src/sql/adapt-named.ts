@@ -1,9 +1,8 @@
 import { StorageError } from "../errors/index.ts";
+import { COLON } from "./char-codes.ts";
 import { assertDialect, type Dialect } from "./dialect.ts";
 import { isIdentChar, isIdentStart, skipProtected } from "./scan-protected.ts";
 import type { SqlParam } from "./sql-param.ts";
-
-const COLON = 58;
 
 /**
  * Turns `:name` markers into positional ones (`?` for SQLite, `$n` for PostgreSQL).

@@ -1,7 +1,6 @@
+import { QMARK } from "./char-codes.ts";
 import { assertDialect, type Dialect } from "./dialect.ts";
 import { skipProtected } from "./scan-protected.ts";
-
-const QMARK = 63;
 
 export interface AdaptedQuery {
   text: string;

@@ -1,5 +1,6 @@
 export * from "./adapt-named.ts";
 export * from "./adapt-query.ts";
+export * from "./char-codes.ts";
 export * from "./dialect.ts";
 export * from "./render-query.ts";
 export { isIdentChar, isIdentStart, skipProtected } from "./scan-protected.ts";

@@ -1,3 +1,16 @@
+import {
+  BACKSLASH,
+  BACKTICK,
+  CR,
+  DASH,
+  DOLLAR,
+  DQUOTE,
+  LBRACKET,
+  LF,
+  QUOTE,
+  SLASH,
+  STAR,
+} from "./char-codes.ts";
 import type { Dialect } from "./dialect.ts";
 
 /*
@@ -6,18 +19,6 @@ import type { Dialect } from "./dialect.ts";
  * index just past the protected region starting there, or `i` itself when code starts there.
  * Every call advances monotonically, so a rewriter stays linear in the text length.
  */
-
-const QUOTE = 39; // '
-const DQUOTE = 34; // "
-const BACKSLASH = 92;
-const DASH = 45;
-const SLASH = 47;
-const STAR = 42;
-const DOLLAR = 36;
-const BACKTICK = 96;
-const LBRACKET = 91;
-const LF = 10;
-const CR = 13;
 
 export function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c >= 128;

@@ -9,13 +9,14 @@ test("both dialects ship the same versions and names", async () => {
   const names = async (d: string) =>
     (await loadMigrationFiles(`${DEFAULT_MIGRATIONS_ROOT}/${d}`)).map((f) => `${f.version} ${f.name}`);
   const sqlite = await names("sqlite");
-  expect(sqlite.slice(0, 6)).toEqual([
+  expect(sqlite.slice(0, 7)).toEqual([
     "1 initial_schema",
     "2 api_usage_table",
     "3 audit_log_table",
     "4 api_keys_table",
     "5 scheduled_scanning_tables",
     "6 read_path_indexes",
+    "7 filter_pair_indexes",
   ]);
   expect(await names("postgres")).toEqual(sqlite);
 });

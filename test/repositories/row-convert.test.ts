@@ -13,6 +13,11 @@ test("stored instants of every known layout read back as ISO-8601 UTC; app insta
   expect(instantOut("2024-01-01T10:00:00-05:00")).toBe("2024-01-01T15:00:00.000Z");
   expect(instantOut("2024-01-01T10:00:00.123456+00:00")).toBe("2024-01-01T10:00:00.123Z");
   expect(instantOut("2024-01-01 10:00:00.5")).toBe("2024-01-01T10:00:00.500Z");
+  // PostgreSQL's `timestamp::text` (lists read created_at so): trailing zeros dropped, up to µs.
+  expect(instantOut("2024-01-01 10:00:00.12")).toBe("2024-01-01T10:00:00.120Z");
+  expect(instantOut("2024-01-01 10:00:00.1234")).toBe("2024-01-01T10:00:00.123Z");
+  expect(instantOut("2024-01-01 10:00:00.123456")).toBe("2024-01-01T10:00:00.123Z");
+  expect(instantOut("0099-01-01 10:00:00.9")).toBe("0099-01-01T10:00:00.900Z");
   expect(toDbInstant(new Date("2024-01-01T10:00:00.000Z"))).toBe("2024-01-01 10:00:00");
   expect(toDbInstant(new Date("2024-01-01T10:00:00.010Z"))).toBe("2024-01-01 10:00:00.010");
 });

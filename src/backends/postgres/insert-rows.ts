@@ -13,6 +13,7 @@
  */
 import { SqlQuery } from "../../sql/index.ts";
 import type { DatabaseBackend, Row, RowSet } from "../database-backend.ts";
+import { type InsertRows, insertRowSetsVia } from "../row-sets.ts";
 
 /*
  * PostgreSQL json chunks: rows per statement, and a bound on the text of one chunk so that rows
@@ -56,12 +57,7 @@ export async function sendChunks<T>(
 }
 
 /** `db` is the session the rows go through: the pool or a transaction on it. */
-export async function insertPostgresRows(
-  db: DatabaseBackend,
-  table: string,
-  columns: readonly string[],
-  records: readonly Row[],
-): Promise<void> {
+export const insertPostgresRows: InsertRows = async (db, table, columns, records) => {
   if (records.length === 0) return;
   if (records.length <= JSON_ROWS_PER_STATEMENT) {
     const text = JSON.stringify(records);
@@ -72,7 +68,7 @@ export async function insertPostgresRows(
   }
   // Several statements: together or not at all.
   await db.transaction((tx) => insertJsonChunks(tx, table, columns, records));
-}
+};
 
 /*
  * Several tables' rows in one statement: each set but the last a data-modifying CTE, the last the
@@ -84,29 +80,20 @@ export async function insertPostgresRows(
  * Issue 15 measured ×1.32-1.39 the rate of BEGIN/insert/insert/COMMIT for a scan with its
  * findings, sequential, and ×1.34-1.42 with 10 workers (bench W1 measures it against raw).
  */
-export async function insertPostgresRowSets(db: DatabaseBackend, sets: readonly RowSet[]): Promise<void> {
-  const filled = sets.filter((s) => s.records.length > 0);
-  if (filled.length === 0) return;
-  if (filled.length === 1) {
-    const [only] = filled as [RowSet];
-    await insertPostgresRows(db, only.table, only.columns, only.records);
-    return;
-  }
+export function insertPostgresRowSets(db: DatabaseBackend, sets: readonly RowSet[]): Promise<void> {
+  return insertRowSetsVia(db, sets, insertPostgresRows, oneStatement);
+}
+
+/** The sets as one statement, or null when one of them is too big for it (then: a transaction). */
+function oneStatement(filled: readonly RowSet[]): SqlQuery | null {
   const texts: string[] = [];
   for (const s of filled) {
-    if (s.records.length > JSON_ROWS_PER_STATEMENT) break;
+    if (s.records.length > JSON_ROWS_PER_STATEMENT) return null;
     const text = JSON.stringify(s.records);
-    if (text.length > JSON_CHARS_PER_STATEMENT) break;
+    if (text.length > JSON_CHARS_PER_STATEMENT) return null;
     texts.push(text);
   }
-  if (texts.length < filled.length) {
-    // Too big for one statement: one transaction, each set in its chunks.
-    await db.transaction(async (tx) => {
-      for (const s of filled) await insertPostgresRows(tx, s.table, s.columns, s.records);
-    });
-    return;
-  }
-  await db.execute(new SqlQuery(rowSetsTemplate(filled), texts));
+  return new SqlQuery(rowSetsTemplate(filled), texts);
 }
 
 const rowSetsTemplates = new Map<string, readonly string[]>();

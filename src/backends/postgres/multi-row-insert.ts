@@ -1,4 +1,4 @@
-import { isIdentChar, isIdentStart, skipProtected } from "../../sql/index.ts";
+import { CLOSE_PAREN, isIdentChar, isIdentStart, OPEN_PAREN, QMARK, skipProtected } from "../../sql/index.ts";
 
 /*
  * executeMany of `INSERT … VALUES (?, …)` is sent as multi-row INSERTs: one round trip per few
@@ -20,17 +20,13 @@ export interface MultiRowInsert {
   markersPerRow: number;
 }
 
-const OPEN = 40; // (
-const CLOSE = 41; // )
-const QMARK = 63;
-
 export function planMultiRowInsert(text: string): MultiRowInsert | null {
   if (!startsWithInsertInto(text)) return null;
   const values = findTopLevelKeyword(text, "values");
   if (values === -1) return null;
   let open = values + "values".length;
   while (open < text.length && /\s/.test(text[open] as string)) open++;
-  if (text.charCodeAt(open) !== OPEN) return null;
+  if (text.charCodeAt(open) !== OPEN_PAREN) return null;
   const close = matchingParen(text, open);
   if (close === -1) return null;
 
@@ -105,8 +101,8 @@ function findTopLevelKeyword(text: string, keyword: string): number {
       continue;
     }
     const c = text.charCodeAt(i);
-    if (c === OPEN) depth++;
-    else if (c === CLOSE) depth--;
+    if (c === OPEN_PAREN) depth++;
+    else if (c === CLOSE_PAREN) depth--;
     else if (isIdentStart(c) && (i === 0 || !isIdentChar(text.charCodeAt(i - 1)))) {
       let j = i + 1;
       while (j < n && isIdentChar(text.charCodeAt(j))) j++;
@@ -132,8 +128,8 @@ function matchingParen(text: string, open: number): number {
       continue;
     }
     const c = text.charCodeAt(i);
-    if (c === OPEN) depth++;
-    else if (c === CLOSE && --depth === 0) return i;
+    if (c === OPEN_PAREN) depth++;
+    else if (c === CLOSE_PAREN && --depth === 0) return i;
     i++;
   }
   return -1;

@@ -89,6 +89,9 @@ export function driverOptions(
       // Sessions read and write UTC whatever the server's or the database's zone: DEFAULT NOW()
       // into a TIMESTAMP column then holds UTC, as the schema requires.
       TimeZone: "UTC",
+      // Instants read as text (capabilities.instantText) and the driver's own date parsers both
+      // expect ISO text, whatever DateStyle the server or the database was given.
+      DateStyle: "ISO, MDY",
       // Refused by PgBouncer (08P01) or dropped by ignore_startup_parameters: then the backend
       // sets it per transaction and cancels auto-commit statements itself (session-route.ts).
       ...(route.startupTimeout ? { statement_timeout: options.statementTimeout } : {}),

@@ -1,30 +1,16 @@
 import { StorageError } from "../../errors/index.ts";
 import { type SqlParam, sql } from "../../sql/index.ts";
 import { announceLocalChange, CommitSignals } from "../change-signals.ts";
-import type {
-  BackendCapabilities,
-  ExecuteResult,
-  PoolStats,
-  QueryInput,
-  Row,
-  RowSet,
-} from "../database-backend.ts";
+import type { ExecuteResult, PoolStats, QueryInput, Row, RowSet } from "../database-backend.ts";
 import { DatabaseBackend } from "../database-backend.ts";
 import { prepareBatch, prepareQuery } from "../prepare-query.ts";
+import { CAPABILITIES } from "./capabilities.ts";
 import type { DriverQueryOptions, DriverResult, DriverTransaction } from "./driver-types.ts";
 import { wrapPostgresError } from "./errors.ts";
 import { runBatch } from "./execute-many.ts";
 import { insertPostgresRowSets, insertPostgresRows } from "./insert-rows.ts";
 import { COLUMN_TYPES_TEXT, JSON_SAFE_TYPES, type JsonBatch, planJsonBatch } from "./json-batch.ts";
 import { planMultiRowInsert } from "./multi-row-insert.ts";
-
-const CAPABILITIES: BackendCapabilities = Object.freeze({
-  byteOrder: 'COLLATE "C"',
-  // One round trip and one snapshot for a row and its children, aggregated on the server.
-  jsonRowsArray: (alias: string, orderBy: string) =>
-    `COALESCE(json_agg(${alias} ORDER BY ${orderBy}), '[]')::text`,
-  pooled: true,
-});
 
 /** Per pool (its shared context): which tables' columns the json executeMany path may fill. */
 const jsonSafeTables = new WeakMap<SessionContext, Map<string, Promise<boolean>>>();

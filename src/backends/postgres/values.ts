@@ -2,6 +2,7 @@
  * How values come back from PostgreSQL. The driver's defaults do not fit the contract:
  * int8 arrives as a string, and timestamps are read in the process's local zone.
  */
+import { COLON, DASH, DOT, PLUS, SPACE, UPPER_T, ZERO } from "../../sql/index.ts";
 
 const INT8 = 20;
 const BYTEA = 17;
@@ -123,14 +124,6 @@ function parseUsualTimestamp(text: string): Date | undefined {
   const time = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetSeconds * 1000;
   return Number.isFinite(time) ? new Date(time) : undefined;
 }
-
-const ZERO = 48;
-const DASH = 45;
-const PLUS = 43;
-const DOT = 46;
-const COLON = 58;
-const SPACE = 32;
-const UPPER_T = 84;
 
 function isDigit(c: number): boolean {
   return c >= ZERO && c <= ZERO + 9;

@@ -4,6 +4,7 @@
  */
 import { type SqlParam, SqlQuery } from "../../sql/index.ts";
 import type { DatabaseBackend, Row, RowSet } from "../database-backend.ts";
+import { type InsertRows, insertRowSetsVia } from "../row-sets.ts";
 
 /** Stays well under SQLite's 32,766 parameters per statement. */
 export const MAX_PARAMS_PER_STATEMENT = 16_000;
@@ -18,26 +19,12 @@ const PREPARED_ROWS_FROM = 200;
 const singleRowTexts = new Map<string, string>();
 
 /** Several tables' rows as one write: one transaction (a savepoint inside one), parents first. */
-export async function insertSqliteRowSets(db: DatabaseBackend, sets: readonly RowSet[]): Promise<void> {
-  const filled = sets.filter((s) => s.records.length > 0);
-  if (filled.length === 0) return;
-  if (filled.length === 1) {
-    const [only] = filled as [RowSet];
-    await insertSqliteRows(db, only.table, only.columns, only.records);
-    return;
-  }
-  await db.transaction(async (tx) => {
-    for (const s of filled) await insertSqliteRows(tx, s.table, s.columns, s.records);
-  });
+export function insertSqliteRowSets(db: DatabaseBackend, sets: readonly RowSet[]): Promise<void> {
+  return insertRowSetsVia(db, sets, insertSqliteRows);
 }
 
 /** `db` is the session the rows go through: the backend or a transaction on it. */
-export async function insertSqliteRows(
-  db: DatabaseBackend,
-  table: string,
-  columns: readonly string[],
-  records: readonly Row[],
-): Promise<void> {
+export const insertSqliteRows: InsertRows = async (db, table, columns, records) => {
   if (records.length === 0) return;
   if (records.length >= PREPARED_ROWS_FROM) return insertPreparedRows(db, table, columns, records);
   const perChunk = Math.max(1, Math.floor(MAX_PARAMS_PER_STATEMENT / columns.length));
@@ -51,7 +38,7 @@ export async function insertSqliteRows(
       await tx.execute(valuesInsert(table, columns, records, start, end));
     }
   });
-}
+};
 
 async function insertPreparedRows(
   db: DatabaseBackend,

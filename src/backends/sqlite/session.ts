@@ -1,29 +1,16 @@
 import { StorageError } from "../../errors/index.ts";
 import type { SqlParam } from "../../sql/index.ts";
 import { announceLocalChange, CommitSignals } from "../change-signals.ts";
-import type {
-  BackendCapabilities,
-  ExecuteResult,
-  PoolStats,
-  QueryInput,
-  Row,
-  RowSet,
-} from "../database-backend.ts";
+import type { ExecuteResult, PoolStats, QueryInput, Row, RowSet } from "../database-backend.ts";
 import { DatabaseBackend } from "../database-backend.ts";
 import { prepareBatch, prepareQuery } from "../prepare-query.ts";
+import { CAPABILITIES } from "./capabilities.ts";
 import type { CachedStatement, SqliteConnection } from "./connection.ts";
 import { insertSqliteRowSets, insertSqliteRows } from "./insert-rows.ts";
 import { PromiseMutex } from "./promise-mutex.ts";
 import { bindableAsIs, bindsAsIs, type SqliteValue, toSqliteValues } from "./values.ts";
 
 const NO_VALUES: readonly SqliteValue[] = Object.freeze([]);
-
-const CAPABILITIES: BackendCapabilities = Object.freeze({
-  byteOrder: "COLLATE BINARY",
-  // In-process: a few small reads cost less than building and parsing JSON.
-  jsonRowsArray: null,
-  pooled: false,
-});
 
 /**
  * A view of the one connection that runs its callers' work strictly in turn.

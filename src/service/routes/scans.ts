@@ -1,3 +1,4 @@
+import { TOTAL_COUNT_CAP } from "../../repositories/index.ts";
 import { endpoint } from "../endpoint.ts";
 import { json } from "../json.ts";
 import { bodyRoute, itemRoute, queryRoute } from "../route-shapes.ts";
@@ -15,7 +16,8 @@ export function scanRoutes(app: ServiceApp) {
         {
           summary: "List scans, newest first",
           description:
-            "Filters combine. Page with `cursor` (the previous page's next_cursor: the same cost on every page) or with `offset` (kept for compatibility; deep offsets cost more). `total` counts up to 10,000.",
+            "Filters combine. Page with `cursor` (the previous page's next_cursor: the same cost on every page) or with `offset` (kept for compatibility; deep offsets cost more). `total` counts up to " +
+            `${TOTAL_COUNT_CAP.toLocaleString("en-US")}.`,
           query: scanListQuery,
           responses: { 200: { description: "A page of scans", schema: out.scanListOut } },
         },

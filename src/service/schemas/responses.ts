@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { BACKEND_NAMES } from "../../backends/index.ts";
+import { TOTAL_COUNT_CAP } from "../../repositories/index.ts";
 import {
   category,
   detectorLayer,
@@ -14,6 +15,9 @@ import {
   severity,
   verdict,
 } from "./domain.ts";
+
+/** The cap of the lists' `total`, as the descriptions print it ("1,000"). */
+const CAP = TOTAL_COUNT_CAP.toLocaleString("en-US");
 
 const instant = z.iso.datetime().describe("ISO-8601 UTC, milliseconds, ending in Z");
 const strings = z.array(z.string());
@@ -95,9 +99,9 @@ export const scanListOut = z.object({
     .number()
     .int()
     .describe(
-      "Scans matching the filters, counted up to 10,000 (see total_exact); the cursor and offset do not change it",
+      `Scans matching the filters, counted up to ${CAP} (see total_exact); the cursor and offset do not change it`,
     ),
-  total_exact: z.boolean().describe("false: more than 10,000 scans match, and total reads 'at least 10,000'"),
+  total_exact: z.boolean().describe(`false: more than ${CAP} scans match, and total reads 'at least ${CAP}'`),
   next_cursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
   limit: z.number().int(),
   offset: z.number().int(),
@@ -173,11 +177,11 @@ export const auditListOut = z.object({
     .number()
     .int()
     .describe(
-      "Entries matching the filters, counted up to 10,000 (see total_exact); the cursor and offset do not change it",
+      `Entries matching the filters, counted up to ${CAP} (see total_exact); the cursor and offset do not change it`,
     ),
   total_exact: z
     .boolean()
-    .describe("false: more than 10,000 entries match, and total reads 'at least 10,000'"),
+    .describe(`false: more than ${CAP} entries match, and total reads 'at least ${CAP}'`),
   next_cursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
   limit: z.number().int(),
   offset: z.number().int(),

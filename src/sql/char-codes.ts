@@ -1,0 +1,21 @@
+/* Character codes the hand-written scanners compare with `charCodeAt`: one list for all of them. */
+export const LF = 10;
+export const CR = 13;
+export const SPACE = 32;
+export const DQUOTE = 34; // "
+export const DOLLAR = 36;
+export const QUOTE = 39; // '
+export const OPEN_PAREN = 40;
+export const CLOSE_PAREN = 41;
+export const STAR = 42;
+export const PLUS = 43;
+export const DASH = 45;
+export const DOT = 46;
+export const SLASH = 47;
+export const ZERO = 48;
+export const COLON = 58;
+export const QMARK = 63;
+export const UPPER_T = 84;
+export const LBRACKET = 91;
+export const BACKSLASH = 92;
+export const BACKTICK = 96;
