@@ -35,6 +35,25 @@ describePooler("postgres backend through pgbouncer (transaction mode)", (ctx) =>
     }
   });
 
+  test("opened together, as several processes start at once, every backend detects the pooler", async () => {
+    // Other clients take and release server processes between the probe's steps: one round of it
+    // was fooled 2 times in 8 by four `bun run migrate` at once (prepared statements stayed on).
+    const opened = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        PostgresDatabase.create(ctx().url, { min: 1, max: 2, prepare: false }),
+      ),
+    );
+    const direct = await Promise.all(
+      Array.from({ length: 4 }, () => PostgresDatabase.create(ctx().direct.url, { min: 1, max: 2 })),
+    );
+    try {
+      expect(opened.map((db) => db.route.transactionPooled)).toEqual(opened.map(() => true));
+      expect(direct.map((db) => db.route.transactionPooled)).toEqual(direct.map(() => false));
+    } finally {
+      await Promise.all([...opened, ...direct].map((db) => db.close()));
+    }
+  });
+
   test("in session mode nothing is shared: no transaction pooling, the timeout travels per transaction", async () => {
     const session = await startPgBouncer({ poolMode: "session" });
     try {
