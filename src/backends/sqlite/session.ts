@@ -8,7 +8,7 @@ import { CAPABILITIES } from "./capabilities.ts";
 import type { CachedStatement, SqliteConnection } from "./connection.ts";
 import { insertSqliteRowSets, insertSqliteRows } from "./insert-rows.ts";
 import { PromiseMutex } from "./promise-mutex.ts";
-import { bindableAsIs, bindsAsIs, type SqliteValue, toSqliteValues } from "./values.ts";
+import { bindsAsIs, type SqliteValue, toSqliteValues } from "./values.ts";
 
 const NO_VALUES: readonly SqliteValue[] = Object.freeze([]);
 
@@ -63,7 +63,7 @@ export class SqliteSession extends DatabaseBackend {
       // While the connection is idle the rows are bound before this call returns: rows the
       // driver binds as they are need no converted copy.
       const convert = this.mutex.idle
-        ? (p: readonly SqlParam[]) => (bindableAsIs(p) ? p : toSqliteValues(p))
+        ? (p: readonly SqlParam[]) => (bindsAsIs(p) ? p : toSqliteValues(p))
         : toSqliteValues;
       batch = prepareBatch(query, paramsSeq, "sqlite", convert);
     } catch (error) {
@@ -75,30 +75,10 @@ export class SqliteSession extends DatabaseBackend {
   }
 
   fetchOne<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T | null> {
-    const cached = this.#readyToRead(query, params);
-    if (cached !== undefined) {
-      try {
-        return Promise.resolve(
-          this.connection.getOf(cached, (params ?? NO_VALUES) as readonly SqliteValue[]) as T | null,
-        );
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
     return this.#read(query, params, false) as Promise<T | null>;
   }
 
   fetchAll<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T[]> {
-    const cached = this.#readyToRead(query, params);
-    if (cached !== undefined) {
-      try {
-        return Promise.resolve(
-          this.connection.allOf(cached, (params ?? NO_VALUES) as readonly SqliteValue[]) as T[],
-        );
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
     return this.#read(query, params, true) as Promise<T[]>;
   }
 
@@ -237,7 +217,7 @@ export class SqliteSession extends DatabaseBackend {
    * passed prepareQuery, so checking the count and the values' kinds here is all prepareQuery
    * would do, and values the driver binds as they are need no copy since the read runs now.
    * Anything else (a sql-tag query, a first call, a value to convert or refuse, a busy
-   * connection) answers undefined and takes #read, which reports errors as before.
+   * connection) answers undefined, and #read takes the full way, which reports errors as before.
    */
   #readyToRead(query: QueryInput, params: readonly SqlParam[] | undefined): CachedStatement | undefined {
     if (typeof query !== "string" || !this.mutex.idle || this.#unusable !== undefined) return undefined;
@@ -261,12 +241,19 @@ export class SqliteSession extends DatabaseBackend {
     let text: string;
     let values: readonly SqliteValue[];
     try {
+      const cached = this.#readyToRead(query, params);
+      if (cached !== undefined) {
+        values = (params ?? NO_VALUES) as readonly SqliteValue[];
+        return Promise.resolve(
+          all ? this.connection.allOf(cached, values) : this.connection.getOf(cached, values),
+        );
+      }
       const prepared = prepareQuery(query, params, "sqlite");
       text = prepared.text;
       if (this.mutex.idle) {
         this.#assertUsable();
         // Bound before this call returns, so the caller's array needs no copy when it binds as is.
-        values = bindableAsIs(prepared.values) ? prepared.values : toSqliteValues(prepared.values);
+        values = bindsAsIs(prepared.values) ? prepared.values : toSqliteValues(prepared.values);
         const cached = this.connection.statement(text);
         // The text passed the marker count with these values: the next call can skip the scan.
         if (typeof query === "string") cached.markers = values.length;

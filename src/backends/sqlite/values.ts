@@ -20,24 +20,10 @@ export function toSqliteValues(values: readonly SqlParam[]): SqliteValue[] {
 }
 
 /**
- * Whether the driver can bind `values` unchanged (text, null, safe numbers, bytes): then a read
- * that runs at once binds the caller's array itself instead of a converted copy.
- */
-export function bindableAsIs(values: readonly SqlParam[]): values is readonly SqliteValue[] {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v === "string" || v === null) continue;
-    if (typeof v === "number" && !(Number.isInteger(v) && !Number.isSafeInteger(v))) continue;
-    if (v instanceof Uint8Array) continue;
-    return false;
-  }
-  return true;
-}
-
-/**
  * Whether every value is one checkParams accepts AND the driver binds unchanged: text, null,
- * bytes, a number that is neither NaN nor an integer beyond ±(2^53 - 1). One pass instead of
- * checkParams followed by bindableAsIs; anything else takes the full checks (and their errors).
+ * bytes, a number that is neither NaN nor an integer beyond ±(2^53 - 1). Then a statement that
+ * runs at once binds the caller's array itself instead of a converted copy, and a read sent
+ * again needs no other check; anything else takes the full checks (and their errors).
  */
 export function bindsAsIs(values: readonly unknown[]): values is readonly SqliteValue[] {
   for (let i = 0; i < values.length; i++) {
