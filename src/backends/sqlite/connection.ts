@@ -1,5 +1,5 @@
 // The only file in the project that imports the SQLite driver.
-import { Database, type Statement } from "bun:sqlite";
+import { constants, Database, type Statement } from "bun:sqlite";
 import { StorageError } from "../../errors/index.ts";
 import type { Row } from "../database-backend.ts";
 import { wrapSqliteError } from "./errors.ts";
@@ -333,7 +333,7 @@ export class SqliteConnection {
       cached.used = true;
       return cached;
     }
-    const statement = this.#db.prepare<Row, SqliteValue[]>(text);
+    const statement = preparePersistent(this.#db, text);
     statement.safeIntegers(false);
     if (this.#statements.size >= this.#cacheSize) this.#evictOne();
     const entry: CachedStatement = {
@@ -369,6 +369,26 @@ export class SqliteConnection {
       this.#statements.set(text, entry);
     }
   }
+}
+
+/*
+ * Cached statements live long, so they are prepared as SQLITE_PREPARE_PERSISTENT (what
+ * bun:sqlite's own query() cache does): SQLite then keeps them out of the connection's lookaside
+ * memory. Prepared without it, a few dozen cached statements (migrations, the service's listing
+ * variants) used up that store and every later step fell back to malloc: measured here, a
+ * fetchOne on a connection holding 50-200 cached statements ran ~4% slower than on a fresh one,
+ * and with the flag it ran as fast. bun:sqlite takes the flags as prepare's third argument, which
+ * its type declarations do not list.
+ */
+type PrepareWithFlags = (text: string, params: undefined, flags: number) => Statement<Row, SqliteValue[]>;
+
+function preparePersistent(db: Database, text: string): Statement<Row, SqliteValue[]> {
+  return (db.prepare as unknown as PrepareWithFlags).call(
+    db,
+    text,
+    undefined,
+    constants.SQLITE_PREPARE_PERSISTENT,
+  );
 }
 
 /*
