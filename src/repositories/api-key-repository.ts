@@ -169,7 +169,7 @@ export class ApiKeyRepository {
     const rows = await this.db.fetchAll(
       sql`SELECT ${PUBLIC_COLUMNS} FROM api_keys${filter} ORDER BY created_at, id ${byteOrder(this.db)} LIMIT 10000`,
     );
-    return rows.map(apiKeyOut);
+    return apiKeyOut.rows(rows);
   }
 
   /** The service is open while this is zero. */

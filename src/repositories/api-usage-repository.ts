@@ -142,7 +142,7 @@ export class ApiUsageRepository {
       ),
       countOf(this.db, sql`SELECT COUNT(*) AS n FROM api_usage u WHERE ${where}`),
     ]);
-    return { total_requests: total, groups: rows.map(usageGroupOut) };
+    return { total_requests: total, groups: usageGroupOut.rows(rows) };
   }
 
   /** Newest first; bounded page. */
@@ -151,7 +151,7 @@ export class ApiUsageRepository {
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM api_usage WHERE 1 = 1${this.filter(options)} ORDER BY timestamp DESC, id DESC LIMIT ${limit} OFFSET ${offset}`,
     );
-    return rows.map(usageOut);
+    return usageOut.rows(rows);
   }
 
   /** Rows older than `cutoff` (what a prune would delete). */

@@ -127,7 +127,7 @@ export class AuditLogRepository {
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM audit_log${this.where(filter)} ORDER BY timestamp DESC, event_id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
     );
-    return rows.map(auditOut);
+    return auditOut.rows(rows);
   }
 
   /**
@@ -151,7 +151,7 @@ export class AuditLogRepository {
       ),
       cappedCount(this.db, sql`FROM audit_log${whereAll(conditions)}`),
     ]);
-    const entries = rows.map(auditOut);
+    const entries = auditOut.rows(rows);
     const last = entries[entries.length - 1];
     return {
       entries,

@@ -1,5 +1,5 @@
 import type { BackendCapabilities, DatabaseBackend } from "../backends/index.ts";
-import { type SqlParam, SqlQuery, sql } from "../sql/index.ts";
+import { type SqlQuery, sql } from "../sql/index.ts";
 
 /*
  * SQL pieces a repository takes from the backend's capabilities rather than spelling them for
@@ -35,15 +35,4 @@ export function perBackend<T>(build: (capabilities: BackendCapabilities) => T): 
     }
     return value;
   };
-}
-
-/**
- * A fixed query text with `?` markers as a query maker. Passing the text itself to the backend
- * scans it for markers on every call; split once into a frozen template, renderQuery finds its
- * rendering in the per-template cache instead. Only for texts written here, whose `?`s are all
- * markers (none inside literals, comments or as `??`).
- */
-export function template(text: string): (values: readonly SqlParam[]) => SqlQuery {
-  const strings = Object.freeze(text.split("?"));
-  return (values) => new SqlQuery(strings, values);
 }

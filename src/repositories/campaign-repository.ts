@@ -78,7 +78,7 @@ export class CampaignRepository {
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM campaigns${filter} ORDER BY id ${byteOrder(this.db)} LIMIT ${limit} OFFSET ${offset}`,
     );
-    return rows.map(campaignOut);
+    return campaignOut.rows(rows);
   }
 
   async get(id: string): Promise<Campaign | null> {

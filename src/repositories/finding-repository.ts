@@ -62,7 +62,7 @@ export class FindingRepository {
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM findings WHERE ${sql.join(where, " AND ")} ORDER BY detected_at DESC, id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
     );
-    return rows.map(findingOut);
+    return findingOut.rows(rows);
   }
 
   /** Count per severity for one scan (every severity present, zero when none). */

@@ -89,7 +89,7 @@ export class PublisherRepository {
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM publishers${filter} ORDER BY id ${byteOrder(this.db)} LIMIT ${limit} OFFSET ${offset}`,
     );
-    return rows.map(publisherOut);
+    return publisherOut.rows(rows);
   }
 
   async get(id: string): Promise<Publisher | null> {

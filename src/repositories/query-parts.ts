@@ -1,7 +1,6 @@
 /* Query pieces every repository writes the same way. */
 import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
-import { template } from "./backend-fragments.ts";
 
 const NOTHING = sql``;
 
@@ -21,9 +20,9 @@ export function rowById<T>(
   table: string,
   out: (row: Row) => T,
 ): (db: DatabaseBackend, id: string) => Promise<T | null> {
-  const query = template(`SELECT * FROM ${table} WHERE id = ?`);
+  const query = `SELECT * FROM ${table} WHERE id = ?`;
   return async (db, id) => {
-    const row = await db.fetchOne(query([id]));
+    const row = await db.fetchOne(query, [id]);
     return row === null ? null : out(row);
   };
 }

@@ -171,8 +171,14 @@ const CONVERTER_FUNCTIONS = CONVERTER_NAMES.map((name) => CONVERTERS[name]);
 
 const COLUMN_NAME = /^[a-z_][a-z0-9_]*$/;
 
-/** A table's row converter; `columns` are its field names in order, as bulk inserts list them. */
-export type RowConverter<T> = ((row: Row) => T) & { readonly columns: readonly (keyof T & string)[] };
+/**
+ * A table's row converter; `columns` are its field names in order, as bulk inserts list them.
+ * `rows` converts the rows of one result, in place when they are exactly the table's row.
+ */
+export type RowConverter<T> = ((row: Row) => T) & {
+  readonly columns: readonly (keyof T & string)[];
+  readonly rows: (rows: Row[]) => T[];
+};
 
 /**
  * Builds a table's row converter once, from its column kinds: a function that returns one object
@@ -183,13 +189,52 @@ export type RowConverter<T> = ((row: Row) => T) & { readonly columns: readonly (
  */
 export function rowConverter<T>(columns: ColumnKinds<T>): RowConverter<T> {
   const fields: string[] = [];
+  const changes: string[] = [];
   for (const [name, kind] of Object.entries(columns) as [string, ColumnKind][]) {
     if (!COLUMN_NAME.test(name)) throw new StorageError(`Column name ${JSON.stringify(name)} is not plain`);
     if (kind === "value") fields.push(`${name}: r.${name}`);
     else if (Object.hasOwn(CONVERTERS, kind)) fields.push(`${name}: ${kind}(r.${name})`);
     else throw new StorageError(`Column ${name}: unknown kind ${JSON.stringify(kind)}`);
+    // In place, a column the driver hands out as it should be is left alone: `nullable` and
+    // `number` are converted only when they are not already what they would become.
+    if (kind === "nullable") changes.push(`if (r.${name} === undefined) r.${name} = null;`);
+    else if (kind === "number") {
+      changes.push(`v = r.${name}; if (typeof v !== "number" && v !== null) r.${name} = number(v);`);
+    } else if (kind !== "value") changes.push(`r.${name} = ${kind}(r.${name});`);
   }
-  const build = new Function(...CONVERTER_NAMES, `"use strict"; return (r) => ({ ${fields.join(", ")} });`);
-  const convert = build(...CONVERTER_FUNCTIONS) as (row: Row) => T;
-  return Object.assign(convert, { columns: Object.freeze(Object.keys(columns)) as (keyof T & string)[] });
+  const build = new Function(
+    ...CONVERTER_NAMES,
+    `"use strict"; return [(r) => ({ ${fields.join(", ")} }), (r) => { let v; ${changes.join(" ")} return r; }];`,
+  );
+  const [convert, inPlace] = build(...CONVERTER_FUNCTIONS) as [(row: Row) => T, (row: Row) => T];
+  const names = Object.freeze(Object.keys(columns)) as (keyof T & string)[];
+  return Object.assign(convert, {
+    columns: names,
+    rows: (rows: Row[]) => convertRows(rows, names, convert, inPlace),
+  });
+}
+
+/*
+ * The rows of one result share one shape. When it is exactly the table's row (`SELECT *` or the
+ * full column list, in order), each driver row is converted where it is instead of copied into a
+ * new object: the copy was a third of the cost of shaping a list of 50 scans. Anything else (a
+ * column missing, an extra one, another order) takes the copy, which names every field itself.
+ */
+function convertRows<T>(
+  rows: Row[],
+  names: readonly string[],
+  convert: (row: Row) => T,
+  inPlace: (row: Row) => T,
+): T[] {
+  const first = rows[0];
+  if (first === undefined || !hasExactly(first, names)) return rows.map(convert);
+  for (let i = 0; i < rows.length; i++) inPlace(rows[i] as Row);
+  return rows as unknown as T[];
+}
+
+function hasExactly(row: Row, names: readonly string[]): boolean {
+  const keys = Object.keys(row);
+  if (keys.length !== names.length) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== names[i]) return false;
+  return true;
 }

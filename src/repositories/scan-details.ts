@@ -1,8 +1,7 @@
 /* Reading and preparing a scan together with its findings and URL analyses. */
 import type { DatabaseBackend, Row } from "../backends/index.ts";
 import { ValidationError } from "../errors/index.ts";
-import { type SqlParam, type SqlQuery, sql } from "../sql/index.ts";
-import { perBackend, template } from "./backend-fragments.ts";
+import { perBackend } from "./backend-fragments.ts";
 import {
   type Finding,
   type FindingRecord,
@@ -84,13 +83,13 @@ export function storedFindings(
  * the byte order COLLATE BINARY / COLLATE "C" would give).
  */
 export async function findingsOfScan(db: DatabaseBackend, scanId: string): Promise<Finding[]> {
-  const rows = await db.fetchAll(sql`SELECT * FROM findings WHERE scan_id = ${scanId}`);
-  return sortBySeverityThenId(rows.map(findingOut));
+  const rows = await db.fetchAll("SELECT * FROM findings WHERE scan_id = ?", [scanId]);
+  return sortBySeverityThenId(findingOut.rows(rows));
 }
 
 export async function urlAnalysesOfScan(db: DatabaseBackend, scanId: string): Promise<UrlAnalysis[]> {
-  const rows = await db.fetchAll(sql`SELECT * FROM url_analysis WHERE scan_id = ${scanId}`);
-  return rows.map(urlAnalysisOut).sort(byFetchedAtThenId);
+  const rows = await db.fetchAll("SELECT * FROM url_analysis WHERE scan_id = ?", [scanId]);
+  return urlAnalysisOut.rows(rows).sort(byFetchedAtThenId);
 }
 
 const byFetchedAtThenId = compareByInstantThenId("fetched_at");
@@ -112,12 +111,12 @@ async function loadSeparately(db: DatabaseBackend, id: string): Promise<ScanWith
 const AGGREGATED = perBackend((c) =>
   c.jsonRowsArray === null
     ? null
-    : template(`SELECT s.*,
+    : `SELECT s.*,
   (SELECT ${c.jsonRowsArray("f", `${SEVERITY_RANK_TEXT}, f.id ${c.byteOrder}`)}
      FROM findings f WHERE f.scan_id = s.id) AS malwar_findings_json,
   (SELECT ${c.jsonRowsArray("u", `u.fetched_at, u.id ${c.byteOrder}`)}
      FROM url_analysis u WHERE u.scan_id = s.id) AS malwar_url_analysis_json
-FROM scans s WHERE s.id = ?`),
+FROM scans s WHERE s.id = ?`,
 );
 
 /**
@@ -127,14 +126,14 @@ FROM scans s WHERE s.id = ?`),
  */
 async function loadAggregated(
   db: DatabaseBackend,
-  aggregated: (values: readonly SqlParam[]) => SqlQuery,
+  aggregated: string,
   id: string,
 ): Promise<ScanWithDetails | null> {
-  const row = await db.fetchOne<Row>(aggregated([id]));
+  const row = await db.fetchOne<Row>(aggregated, [id]);
   if (row === null) return null;
   const findings = JSON.parse(row.malwar_findings_json as string) as Row[];
   const urls = JSON.parse(row.malwar_url_analysis_json as string) as Row[];
-  return { ...scanOut(row), findings: findings.map(findingOut), url_analysis: urls.map(urlAnalysisOut) };
+  return { ...scanOut(row), findings: findingOut.rows(findings), url_analysis: urlAnalysisOut.rows(urls) };
 }
 
 /** The scan, its findings (most severe first, then by id) and its URL analyses; null if absent. */

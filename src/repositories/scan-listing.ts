@@ -88,7 +88,7 @@ export async function listScanPage(db: DatabaseBackend, options: ScanPageOptions
     cappedCount(db, sql`FROM scans${whereAll(filter)}`),
   ]);
   const more = rows.length > limit;
-  const scans = (more ? rows.slice(0, limit) : rows).map(scanOut);
+  const scans = scanOut.rows(more ? rows.slice(0, limit) : rows);
   const last = scans[scans.length - 1];
   return {
     scans,

@@ -2,7 +2,7 @@ import type { BackendCapabilities, DatabaseBackend, RowSet } from "../backends/i
 import { NotFoundError } from "../errors/index.ts";
 import { type SqlQuery, sql } from "../sql/index.ts";
 import { AUDIT_COLUMNS, auditRecord, type NewAuditEntry } from "./audit-log-repository.ts";
-import { perBackend, template } from "./backend-fragments.ts";
+import { perBackend } from "./backend-fragments.ts";
 import {
   integerOrNull,
   jsonArrayIn,
@@ -70,7 +70,7 @@ const SCAN_LIST = perBackend((c) => {
 
 const RECENT = perBackend((c) => {
   const list = scanList(c);
-  return template(`SELECT ${list.columns} FROM scans ORDER BY ${list.order} LIMIT ? OFFSET ?`);
+  return `SELECT ${list.columns} FROM scans ORDER BY ${list.order} LIMIT ? OFFSET ?`;
 });
 
 export interface SaveScanOptions {
@@ -146,11 +146,11 @@ export class ScanRepository {
     // The unfiltered listing is the hot one: a text built once per dialect, not a nested template.
     const rows =
       scanFilterSql(options).length === 0
-        ? await this.db.fetchAll(RECENT(this.db)([limit, offset]))
+        ? await this.db.fetchAll(RECENT(this.db), [limit, offset])
         : await this.db.fetchAll(
             sql`SELECT ${SCAN_LIST(this.db).columns} FROM scans${this.filter(options)} ORDER BY ${SCAN_LIST(this.db).order} LIMIT ${limit} OFFSET ${offset}`,
           );
-    return rows.map(scanOut);
+    return scanOut.rows(rows);
   }
 
   /**

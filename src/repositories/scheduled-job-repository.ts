@@ -155,7 +155,7 @@ export class ScheduledJobRepository {
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM scheduled_jobs${filter} ORDER BY name ${order}, id ${order} LIMIT ${limit} OFFSET ${offset}`,
     );
-    return rows.map(jobOut);
+    return jobOut.rows(rows);
   }
 
   /** Enabled jobs whose next_run has come, earliest first. */
@@ -165,7 +165,7 @@ export class ScheduledJobRepository {
       sql`SELECT * FROM scheduled_jobs WHERE enabled = ${true} AND next_run IS NOT NULL AND next_run <= ${instantIn("now", now)}
           ORDER BY next_run, id ${byteOrder(this.db)} LIMIT ${bounded}`,
     );
-    return rows.map(jobOut);
+    return jobOut.rows(rows);
   }
 
   /** Sets next_run (null: not scheduled) and, when given, last_run; NotFoundError if absent. */
@@ -244,7 +244,7 @@ export class ScheduledJobRepository {
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM job_runs WHERE job_id = ${jobId} ORDER BY started_at DESC, id ${byteOrder(this.db)} DESC LIMIT ${limit} OFFSET ${offset}`,
     );
-    return rows.map(runOut);
+    return runOut.rows(rows);
   }
 
   private async update(id: string, sets: SqlQuery[]): Promise<ScheduledJob> {

@@ -61,7 +61,7 @@ export class SignatureRepository {
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM signatures${this.filter(options)} ORDER BY id ${byteOrder(this.db)} LIMIT ${limit} OFFSET ${offset}`,
     );
-    return rows.map(signatureOut);
+    return signatureOut.rows(rows);
   }
 
   /**
@@ -72,14 +72,14 @@ export class SignatureRepository {
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM signatures WHERE enabled = ${true} ORDER BY id ${byteOrder(this.db)}`,
     );
-    return rows.map(signatureOut);
+    return signatureOut.rows(rows);
   }
 
   async listByCampaign(campaignId: string): Promise<Signature[]> {
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM signatures WHERE campaign_id = ${campaignId} ORDER BY id ${byteOrder(this.db)}`,
     );
-    return rows.map(signatureOut);
+    return signatureOut.rows(rows);
   }
 
   async count(options: Omit<SignatureListOptions, "limit" | "offset"> = {}): Promise<number> {

@@ -46,6 +46,6 @@ export class UrlAnalysisRepository {
     const rows = await this.db.fetchAll(
       sql`SELECT * FROM url_analysis WHERE url = ${url} AND is_malicious = ${true} ORDER BY fetched_at DESC LIMIT 500`,
     );
-    return rows.map(urlAnalysisOut);
+    return urlAnalysisOut.rows(rows);
   }
 }

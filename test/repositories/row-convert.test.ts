@@ -97,3 +97,75 @@ test("a row converter refuses a column name or kind it cannot write out plainly"
   const badKind = thrownBy(() => rowConverter<{ a: unknown }>({ a: "date" as "value" }));
   expect((badKind as Error).message).toContain('unknown kind "date"');
 });
+
+test("a result whose rows are exactly the table's row is converted in place, to what the copy gives, field order kept", () => {
+  const sampleOut = rowConverter<Sample>({
+    id: "value",
+    note: "nullable",
+    count: "number",
+    on: "flag",
+    at: "instant",
+    seen: "nullableInstant",
+    tags: "list",
+    extra: "object",
+  });
+  const driverRows = () => [
+    {
+      id: "a",
+      note: undefined,
+      count: 3n,
+      on: 1,
+      at: "2024-01-01 10:00:00",
+      seen: null,
+      tags: '["x"]',
+      extra: "{}",
+    },
+    {
+      id: "b",
+      note: "n",
+      count: "7",
+      on: 0,
+      at: "2024-01-01 10:00:00.5",
+      seen: "2024-01-02 00:00:00",
+      tags: null,
+      extra: '{"k":1}',
+    },
+    {
+      id: "c",
+      note: null,
+      count: null,
+      on: true,
+      at: new Date(0),
+      seen: new Date(1),
+      tags: "[]",
+      extra: null,
+    },
+  ];
+  const copies = driverRows().map((r) => sampleOut(r));
+  const rows = driverRows();
+  const converted = sampleOut.rows(rows);
+  expect(converted as unknown).toBe(rows);
+  expect(converted).toEqual(copies);
+  for (const row of converted) expect(Object.keys(row)).toEqual([...sampleOut.columns]);
+  expect(converted[0]?.note).toBeNull();
+  expect(sampleOut.rows([])).toEqual([]);
+});
+
+test("a result of another shape is copied: an extra column is dropped, a missing one reads as null, order follows the table", () => {
+  const pairOut = rowConverter<{ id: string; note: string | null; count: number | null }>({
+    id: "value",
+    note: "nullable",
+    count: "number",
+  });
+  const shapes: Record<string, Record<string, unknown>[]> = {
+    extra: [{ id: "a", note: "n", count: 1, secret: "x" }],
+    missing: [{ id: "a", count: 1 }],
+    reordered: [{ count: 1, id: "a", note: "n" }],
+  };
+  for (const [shape, rows] of Object.entries(shapes)) {
+    const converted = pairOut.rows(rows);
+    expect(converted as unknown, shape).not.toBe(rows);
+    expect(Object.keys(converted[0] as object), shape).toEqual(["id", "note", "count"]);
+    expect(converted[0]?.note, shape).toBe(shape === "missing" ? null : "n");
+  }
+});
