@@ -8,11 +8,23 @@
 export interface DriverResult extends ReadonlyArray<Record<string, unknown>> {
   readonly count: number | null;
   readonly command: string;
+  /** Set on results of the extended protocol (every statement but a simple-protocol script). */
+  readonly columns?: readonly DriverColumn[];
 }
 
 export interface DriverQueryOptions {
   prepare?: boolean;
   simple?: boolean;
+  /**
+   * Ours, not the driver's (it ignores the key): rows come back as arrays of values, in column
+   * order, with the result's `columns` naming them (the driver's `values()`). See sendQuery.
+   */
+  arrays?: boolean;
+}
+
+/** A result column as the driver describes it. */
+export interface DriverColumn {
+  readonly name: string;
 }
 
 /** What runs statements: the pool itself, a transaction or a savepoint. */

@@ -18,6 +18,7 @@ import {
 } from "./pool-options.ts";
 import { runReservedTransaction } from "./reserved-transaction.ts";
 import { isDuplicateKey, mayRetry, retryDelayMs } from "./retry-policy.ts";
+import { sendQuery } from "./send-query.ts";
 import { PostgresSession } from "./session.ts";
 import {
   type ProbeConnection,
@@ -272,8 +273,8 @@ export class PostgresDatabase extends PostgresSession {
     return this.#pool
       .run((pool) =>
         timeoutMs === null
-          ? pool.unsafe(text, values, options)
-          : withStatementDeadline(pool.unsafe(text, values, options), timeoutMs),
+          ? sendQuery(pool, text, values, options)
+          : withStatementDeadline(sendQuery(pool, text, values, options), timeoutMs),
       )
       .catch(async (error: unknown) => {
         // A retried write that now meets its own row: the attempt whose connection was lost did

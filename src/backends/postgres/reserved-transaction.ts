@@ -1,6 +1,7 @@
 import { StorageError } from "../../errors/index.ts";
 import type { DriverQueryOptions, DriverReserved, DriverResult, DriverTransaction } from "./driver-types.ts";
 import { isConnectionFailure } from "./errors.ts";
+import { sendQuery } from "./send-query.ts";
 
 /*
  * A transaction written out by hand (BEGIN … COMMIT) on a connection reserved from the driver's
@@ -74,7 +75,7 @@ class ReservedTransaction implements DriverTransaction {
     if (this.#dead !== undefined) return Promise.reject(this.#dead);
     let pending: PromiseLike<DriverResult>;
     try {
-      pending = this.#conn.unsafe(text, params, options);
+      pending = sendQuery(this.#conn, text, params, options);
     } catch (error) {
       return Promise.reject(error);
     }

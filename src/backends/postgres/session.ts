@@ -11,6 +11,7 @@ import { runBatch } from "./execute-many.ts";
 import { insertPostgresRowSets, insertPostgresRows } from "./insert-rows.ts";
 import { COLUMN_TYPES_TEXT, JSON_SAFE_TYPES, type JsonBatch, planJsonBatch } from "./json-batch.ts";
 import { planMultiRowInsert } from "./multi-row-insert.ts";
+import { rowsOfValues } from "./value-rows.ts";
 
 /** Per pool (its shared context): which tables' columns the json executeMany path may fill. */
 const jsonSafeTables = new WeakMap<SessionContext, Map<string, Promise<boolean>>>();
@@ -65,7 +66,7 @@ export abstract class PostgresSession extends DatabaseBackend {
   }
 
   fetchAll<T = Row>(query: QueryInput, params?: readonly SqlParam[]): Promise<T[]> {
-    return this.#statement(query, params).then(plainRows) as Promise<T[]>;
+    return this.#statement(query, params, true).then(rowsOfValues) as Promise<T[]>;
   }
 
   async executeMany(query: string, paramsSeq: readonly (readonly SqlParam[])[]): Promise<ExecuteResult> {
@@ -210,7 +211,11 @@ export abstract class PostgresSession extends DatabaseBackend {
     return this.context.stats();
   }
 
-  #statement(query: QueryInput, params: readonly SqlParam[] | undefined): Promise<DriverResult> {
+  #statement(
+    query: QueryInput,
+    params: readonly SqlParam[] | undefined,
+    arrays = false,
+  ): Promise<DriverResult> {
     let pending: PromiseLike<DriverResult>;
     try {
       const prepared = prepareQuery(query, params, "postgres");
@@ -218,7 +223,7 @@ export abstract class PostgresSession extends DatabaseBackend {
       // caller changed its array: a text query's own array is copied (a rendered sql tag's
       // values already are a copy).
       const values = prepared.values === params ? params.slice() : prepared.values;
-      pending = this.run(prepared.text, values as unknown[], this.#options);
+      pending = this.run(prepared.text, values as unknown[], this.#options(arrays));
     } catch (error) {
       return Promise.reject(wrapPostgresError(error, this.context.secrets));
     }
@@ -228,7 +233,8 @@ export abstract class PostgresSession extends DatabaseBackend {
   }
 
   // simple: false even without parameters, so one call never runs several statements.
-  get #options(): DriverQueryOptions {
+  #options(arrays: boolean): DriverQueryOptions {
+    if (arrays) return this.context.prepare ? PREPARED_ARRAYS : UNPREPARED_ARRAYS;
     return this.context.prepare ? PREPARED : UNPREPARED;
   }
 }
@@ -236,6 +242,8 @@ export abstract class PostgresSession extends DatabaseBackend {
 // Shared by every call: the driver copies the options it is given.
 const PREPARED: DriverQueryOptions = Object.freeze({ prepare: true, simple: false });
 const UNPREPARED: DriverQueryOptions = Object.freeze({ prepare: false, simple: false });
+const PREPARED_ARRAYS: DriverQueryOptions = Object.freeze({ prepare: true, simple: false, arrays: true });
+const UNPREPARED_ARRAYS: DriverQueryOptions = Object.freeze({ prepare: false, simple: false, arrays: true });
 
 function toExecuteResult(result: DriverResult): ExecuteResult {
   return { rowCount: result.count ?? 0 };
@@ -243,14 +251,6 @@ function toExecuteResult(result: DriverResult): ExecuteResult {
 
 function firstRow(result: DriverResult): Row | null {
   return result[0] ?? null;
-}
-
-/** The driver's array carries count/command/columns/statement; callers get a plain array. */
-function plainRows(result: DriverResult): Row[] {
-  const n = result.length;
-  const rows = new Array<Row>(n);
-  for (let i = 0; i < n; i++) rows[i] = result[i] as Row;
-  return rows;
 }
 
 function asDriverRow(params: readonly SqlParam[]): readonly SqlParam[] {

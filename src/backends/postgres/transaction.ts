@@ -2,6 +2,7 @@ import { StorageError } from "../../errors/index.ts";
 import type { CommitSignals } from "../change-signals.ts";
 import type { DriverQueryOptions, DriverResult, DriverTransaction } from "./driver-types.ts";
 import { wrapPostgresError } from "./errors.ts";
+import { sendQuery } from "./send-query.ts";
 import { PostgresSession, type SessionContext } from "./session.ts";
 
 /** Any constant shared by every malwar process: the key of the migration lock. */
@@ -47,7 +48,7 @@ export class PostgresTransaction extends PostgresSession {
 
   protected run(text: string, values: unknown[], options: DriverQueryOptions): Promise<DriverResult> {
     this.#assertOpen();
-    return this.#tx.unsafe(text, values, options);
+    return sendQuery(this.#tx, text, values, options);
   }
 
   protected atomically<T>(work: (tx: DriverTransaction) => Promise<T>): Promise<T> {
