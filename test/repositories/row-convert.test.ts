@@ -51,17 +51,18 @@ interface Sample {
   extra: Record<string, unknown>;
 }
 
+const sampleOut = rowConverter<Sample>({
+  id: "value",
+  note: "nullable",
+  count: "number",
+  on: "flag",
+  at: "instant",
+  seen: "nullableInstant",
+  tags: "list",
+  extra: "object",
+});
+
 test("a row converter built from column kinds reads each kind as its own converter does, in declared order", () => {
-  const sampleOut = rowConverter<Sample>({
-    id: "value",
-    note: "nullable",
-    count: "number",
-    on: "flag",
-    at: "instant",
-    seen: "nullableInstant",
-    tags: "list",
-    extra: "object",
-  });
   expect(sampleOut.columns).toEqual(["id", "note", "count", "on", "at", "seen", "tags", "extra"]);
   const sqliteRow = { id: "a", note: undefined, count: 3n, on: 1, at: "2024-01-01 10:00:00", seen: null };
   const read = sampleOut({ ...sqliteRow, tags: '["x"]', extra: '{"k":1}', ignored: "not handed out" });
@@ -99,16 +100,6 @@ test("a row converter refuses a column name or kind it cannot write out plainly"
 });
 
 test("a result whose rows are exactly the table's row is converted in place, to what the copy gives, field order kept", () => {
-  const sampleOut = rowConverter<Sample>({
-    id: "value",
-    note: "nullable",
-    count: "number",
-    on: "flag",
-    at: "instant",
-    seen: "nullableInstant",
-    tags: "list",
-    extra: "object",
-  });
   const driverRows = () => [
     {
       id: "a",
