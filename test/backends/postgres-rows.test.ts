@@ -2,7 +2,9 @@
  * fetchAll on PostgreSQL asks the driver for arrays and builds each row from the result's column
  * list (backends/postgres/value-rows.ts). Rows must be what the driver's own objects would be:
  * same keys in the same order, same values and types, for odd column lists too, on prepared
- * and unprepared statements, in a transaction and out of one.
+ * and unprepared statements, in a transaction and out of one. The reference is a bare postgres.js
+ * client, so instants are timestamptz here: a zone-less timestamp it would read in the process's
+ * zone, where the backend reads it as UTC (postgres-types.test.ts covers that).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import postgres from "postgres";
@@ -14,7 +16,7 @@ const QUERIES = [
   "SELECT 1::int AS a, 'x'::text AS b, NULL::text AS c, 2.5::float8 AS d, true AS e, '{\"k\":[1]}'::jsonb AS f",
   "SELECT 1 AS a, 2 AS b, 3 AS a",
   'SELECT 1 AS "__proto__", 2 AS "constructor", 3 AS "with space", 4 AS "ünï"',
-  "SELECT g AS n, g::text AS t, '2024-01-02 03:04:05.678'::timestamp AS at FROM generate_series(1, 120) g",
+  "SELECT g AS n, g::text AS t, '2024-01-02 03:04:05.678+00'::timestamptz AS at FROM generate_series(1, 120) g",
   "SELECT 1 AS a WHERE false",
 ];
 
