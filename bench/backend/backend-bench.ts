@@ -225,35 +225,42 @@ export async function runBackendBench(
       const keep = (op: BackendOp, who: "ours" | "raw", work: number, s: number) => {
         if (round > 0) rates[op][who].push(work / s);
       };
-      // The per-call operations in short blocks, the two sides alternating block by block, so a
-      // burst of load on the shared machine falls on both alike.
-      const blocks = async (op: BackendOp, run: (who: "ours" | "raw", block: number) => Promise<unknown>) => {
+      // Each operation in blocks, the two sides alternating block by block, so a burst of load on
+      // the shared machine falls on both alike. `untimed` runs before each timed block.
+      const blocks = async (
+        op: BackendOp,
+        run: (who: "ours" | "raw", block: number) => Promise<unknown>,
+        count = BLOCKS,
+        work = calls,
+        untimed?: (who: "ours" | "raw") => Promise<void>,
+      ) => {
         const spent = { ours: 0, raw: 0 };
-        for (let b = 0; b < BLOCKS; b++) {
+        for (let b = 0; b < count; b++) {
           for (const who of b % 2 === 0 ? order : [...order].reverse()) {
+            await untimed?.(who);
             spent[who] += await time(() => run(who, b));
           }
         }
-        for (const who of order) keep(op, who, calls, spent[who]);
+        for (const who of order) keep(op, who, work, spent[who]);
       };
       const per = Math.ceil(calls / BLOCKS);
       await blocks("fetchOne", (who, b) => side[who].fetchOne(ids.slice(b * per, (b + 1) * per)));
       await blocks("fetchAll", (who) => side[who].fetchAll(per));
       for (const who of order) await side[who].clear();
       await blocks("execute", (who, b) => side[who].execute(single.slice(b * per, (b + 1) * per)));
-      for (const who of order) await side[who].clear();
       // executeMany is one long call per side: a single timing each swung PostgreSQL's ratio by
-      // ±0.1 between runs (0.99 and 0.88), so each side runs it MANY_REPEATS times per round, the
-      // order alternating, and the round keeps the sum.
-      const manySpent = { ours: 0, raw: 0 };
-      for (let r = 0; r < MANY_REPEATS; r++) {
-        for (const who of r % 2 === 0 ? order : [...order].reverse()) {
-          Bun.gc(true);
-          manySpent[who] += await time(() => side[who].executeMany(many));
+      // ±0.1 between runs (0.99 and 0.88), so each side runs it MANY_REPEATS times per round, on an
+      // emptied table after a full collection.
+      await blocks(
+        "executeMany",
+        (who) => side[who].executeMany(many),
+        MANY_REPEATS,
+        manyRows * MANY_REPEATS,
+        async (who) => {
           await side[who].clear();
-        }
-      }
-      for (const who of order) keep("executeMany", who, manyRows * MANY_REPEATS, manySpent[who]);
+          Bun.gc(true);
+        },
+      );
     }
     const described: Record<BackendOp, [string, string, string, number]> = {
       fetchOne: [
